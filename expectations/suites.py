@@ -1,0 +1,160 @@
+"""Great Expectations suites, one JSON file per source in ``expectations/suites/``.
+
+The files are GX 1.x's own suite format (``ExpectationSuite.to_json_dict()``), so analysts can
+read and edit them. Expectations whose ``meta.generated`` is ``"registry"`` are the schema part,
+derived from ``ingestion/sources.yml`` by :func:`schema_expectations`; ``python -m
+expectations.suites`` rewrites that part and keeps everything else. ``tests/test_suites.py``
+fails when a suite's schema part has drifted from the registry.
+
+Load rules that compare a load with its context (not a frame's values) live in the suite's
+``meta`` and are evaluated by the adapter:
+
+* ``max_age_days``: a load fetched at F must reach a period no older than F minus this many
+  days (default: cadence + publication lag + a margin); a load asked for a date must hold it;
+* ``max_row_drop_pct``: a load may not have this much fewer rows than the previous load of
+  the same parameters (default 50);
+* ``min_rows``: a load may not be smaller (default 1).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from ingestion.registry import CADENCE_DAYS, Source, registry
+from warehouse.settings import SUITES_DIR
+
+LOAD_COLUMN = "_load_id"
+
+# The adapter reads a landed frame with text as object and dates as datetime64. GX checks a
+# typed column by its dtype and an object column value by value (so text in a numeric column
+# is reported row by row): each list names both the dtypes and the Python value types.
+TYPE_LISTS: dict[str, list[str]] = {
+    "string": ["str"],
+    "float": ["float64", "Float64", "float32", "int64", "Int64", "int32", "float", "int"],
+    "int": ["int64", "Int64", "int32", "float64", "int", "float"],
+    "date": ["datetime64[ns]", "datetime64[us]", "datetime64[ms]", "datetime64[s]", "date", "datetime", "Timestamp"],
+}
+
+
+def default_meta(source: Source) -> dict[str, Any]:
+    lag = source.publication.lag_days if source.publication else 0
+    return {
+        "source": source.name,
+        "max_age_days": CADENCE_DAYS[source.cadence] + max(lag, 0) + (10 if source.cadence == "daily" else 20),
+        "max_row_drop_pct": 50,
+        "min_rows": 1,
+    }
+
+
+def schema_expectations(source: Source) -> list[dict[str, Any]]:
+    """The registry-derived part of a suite: column set, types, non-null and unique keys."""
+    generated = {"generated": "registry"}
+    fixed = [c.name for c in source.columns if c.name is not None]
+    has_patterns = any(c.pattern for c in source.columns)
+    expectations: list[dict[str, Any]] = [
+        {
+            "type": "expect_table_columns_to_match_set",
+            "kwargs": {"column_set": [*fixed, LOAD_COLUMN], "exact_match": not has_patterns},
+            "meta": {**generated, "notes": f"{LOAD_COLUMN} is added by the adapter: the load a row came from"},
+            "severity": "critical",
+        }
+    ]
+    if has_patterns:
+        expectations.append(
+            {
+                "type": "expect_table_column_count_to_equal",
+                "kwargs": {"value": source.expected_column_count + 1},
+                "meta": {**generated, "notes": "columns named by pattern: " + ", ".join(c.label for c in source.columns if c.pattern)},
+                "severity": "critical",
+            }
+        )
+    for column in source.columns:
+        if column.name is None:
+            continue
+        expectations.append(
+            {
+                "type": "expect_column_values_to_be_in_type_list",
+                "kwargs": {"column": column.name, "type_list": TYPE_LISTS[column.type]},
+                "meta": {**generated, "registry_type": column.type, "unit": column.unit},
+                "severity": "critical",
+            }
+        )
+    for key_column in source.key:
+        expectations.append(
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "kwargs": {"column": key_column},
+                "meta": {**generated, "notes": "key column"},
+                "severity": "critical",
+            }
+        )
+    if source.key:
+        expectations.append(
+            {
+                "type": "expect_compound_columns_to_be_unique",
+                "kwargs": {"column_list": [*source.key, LOAD_COLUMN]},
+                "meta": {**generated, "notes": "the key is unique within each load"},
+                "severity": "critical",
+            }
+        )
+    else:
+        expectations.append(
+            {
+                "type": "expect_compound_columns_to_be_unique",
+                "kwargs": {"column_list": [LOAD_COLUMN]},
+                "meta": {**generated, "notes": "exactly one row per load (the source has no key column)"},
+                "severity": "critical",
+            }
+        )
+    return expectations
+
+
+def suite_path(source_name: str) -> Path:
+    return SUITES_DIR / f"{source_name}.json"
+
+
+def read_suite(source_name: str) -> dict[str, Any]:
+    path = suite_path(source_name)
+    if not path.exists():
+        raise FileNotFoundError(f"no expectation suite for source {source_name}: expected {path}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def suite_hash(suite: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(suite, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def refresh_suite(source: Source) -> dict[str, Any]:
+    """The suite with its schema part regenerated and hand-written expectations kept."""
+    path = suite_path(source.name)
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    kept = [e for e in existing.get("expectations", []) if e.get("meta", {}).get("generated") != "registry"]
+    meta = {**default_meta(source), **{k: v for k, v in existing.get("meta", {}).items() if k != "great_expectations_version"}}
+    return {
+        "name": source.name,
+        "expectations": [*schema_expectations(source), *kept],
+        "meta": meta,
+        "notes": existing.get("notes") or f"{source.title}: {source.description}",
+    }
+
+
+def write_suite(suite: dict[str, Any]) -> Path:
+    path = suite_path(suite["name"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(suite, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def main(argv: list[str]) -> int:
+    names = argv or sorted(registry())
+    for name in names:
+        print(write_suite(refresh_suite(registry()[name])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,102 @@
+"""Render dbt's ``models/staging/__sources.yml`` from the source registry.
+
+Run ``python -m ingestion.dbt_sources`` after editing ``ingestion/sources.yml``;
+``tests/test_registry.py`` fails while the committed file differs from what this renders.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import yaml
+
+from ingestion.registry import SECTION_TITLES, Source, registry
+from warehouse.settings import DBT_PROJECT_DIR
+
+SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "__sources.yml"
+
+HEADER = """\
+# GENERATED from ingestion/sources.yml by `python -m ingestion.dbt_sources`; do not edit by hand.
+# Each table is a view the landing asset creates over the landing zone: the raw columns exactly
+# as the source returned them plus load metadata (_load_id, _params, _series, _fetched_at,
+# _available_at, _origin, _demo, _row).
+"""
+
+LOAD_COLUMNS = [
+    ("_load_id", "The load (one akshare call or one curated file) the row came from."),
+    ("_params", "Parameters of the call that produced the load (JSON)."),
+    ("_series", "Parameters naming the series, without call dates (JSON); versions are kept per series and key."),
+    ("_fetched_at", "When the load was fetched or the file ingested (UTC)."),
+    ("_available_at", "From when the load counts as known; a build as of T reads only loads available by T."),
+    ("_origin", "akshare, file, inbox or demo."),
+    ("_demo", "True for loads of the embedded demo snapshot (synthetic filler and published figures)."),
+    ("_row", "Row number within the load (1-based); curated files: line = row + 1."),
+]
+
+
+def _column_doc(source: Source) -> list[dict[str, Any]]:
+    docs = []
+    for column in source.columns:
+        unit = f" Unit: {column.unit}." if column.unit else ""
+        if column.name is None:
+            continue
+        docs.append({"name": column.name, "description": f"{column.description}.{unit} ({column.type})".replace("..", ".")})
+    docs += [{"name": name, "description": text} for name, text in LOAD_COLUMNS]
+    return docs
+
+
+def _table(source: Source) -> dict[str, Any]:
+    origin = f"akshare `{source.function}` ({source.host})" if source.kind == "akshare" else "curated file"
+    patterns = [c for c in source.columns if c.pattern]
+    pattern_note = "".join(
+        f" Columns matching `{c.pattern}` ({c.count}): {c.description} ({c.unit or c.type})." for c in patterns
+    )
+    meta: dict[str, Any] = {
+        "dagster": {"asset_key": ["landing", source.name]},
+        "kind": source.kind,
+        "section": source.section,
+        "cadence": source.cadence,
+        "history": source.history,
+        "key": list(source.key),
+        "period": {k: v for k, v in vars(source.period).items() if v is not None},
+        "publication": (
+            {"lag_days": source.publication.lag_days, "at": source.publication.at.strftime("%H:%M")}
+            if source.publication
+            else None
+        ),
+    }
+    if source.function:
+        meta["function"] = source.function
+    return {
+        "name": source.name,
+        "description": f"{source.title} ({SECTION_TITLES[source.section]}): {source.description} Origin: {origin}.{pattern_note}",
+        "meta": meta,
+        "columns": _column_doc(source),
+    }
+
+
+def render() -> str:
+    document = {
+        "version": 2,
+        "sources": [
+            {
+                "name": "landing",
+                "description": "Raw landed data, one view per registered source (ingestion/sources.yml).",
+                "schema": "landing",
+                "tables": [_table(s) for s in registry().values()],
+            }
+        ],
+    }
+    return HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
+
+
+def main() -> int:
+    SOURCES_YML.parent.mkdir(parents=True, exist_ok=True)
+    SOURCES_YML.write_text(render(), encoding="utf-8")
+    print(SOURCES_YML)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

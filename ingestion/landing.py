@@ -1,0 +1,256 @@
+"""The immutable landing zone.
+
+Every load (one akshare call with one parameter set, or one curated file) is written once as
+``<landing>/<source>/<load_id>.parquet`` holding exactly the frame the source returned
+(Chinese column names and all), followed by ``<load_id>.json``, its manifest row. The JSON is
+written last, so a load exists only once both files are complete; a crash in between leaves
+an orphan Parquet file that nothing reads. Files are made read-only after writing.
+
+Landing content identical to the latest load of the same source and parameters creates no new
+load: :func:`land_frame` returns the existing one with ``created=False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from functools import cache, lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ingestion.periods import period_range
+from ingestion.registry import Source
+from warehouse.settings import paths
+
+
+class LandingError(RuntimeError):
+    """A landing file is missing, unreadable or corrupt; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Load:
+    """One manifest row."""
+
+    load_id: str
+    source: str
+    params: dict[str, Any]
+    fetched_at: str
+    available_at: str
+    rows: int
+    columns: list[list[str]]
+    content_hash: str
+    origin: str
+    akshare_version: str | None = None
+    file_name: str | None = None
+    demo: bool = False
+    period_min: str | None = None
+    period_max: str | None = None
+    root: str = field(default="", compare=False)
+
+    @property
+    def parquet_path(self) -> Path:
+        return Path(self.root) / self.source / f"{self.load_id}.parquet"
+
+    @property
+    def manifest_path(self) -> Path:
+        return Path(self.root) / self.source / f"{self.load_id}.json"
+
+    @property
+    def params_key(self) -> str:
+        return params_key(self.params)
+
+    @property
+    def available_at_dt(self) -> datetime:
+        return datetime.fromisoformat(self.available_at)
+
+    def describe(self) -> str:
+        origin = self.file_name or self.origin
+        return f"load {self.load_id} of {self.source} ({origin}, params {self.params_key})"
+
+
+@dataclass(frozen=True)
+class LandResult:
+    load: Load
+    created: bool
+
+
+def params_key(params: dict[str, Any]) -> str:
+    return json.dumps(params, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@cache
+def akshare_version() -> str | None:
+    """The installed akshare version, read without importing akshare."""
+    try:
+        return metadata.version("akshare")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def content_hash(frame: pd.DataFrame) -> str:
+    """A hash of column names, dtypes and values (row order included)."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps([[str(c), str(t)] for c, t in frame.dtypes.items()], ensure_ascii=False).encode())
+    digest.update(str(len(frame)).encode())
+    for column in frame.columns:
+        series = frame[column]
+        if series.dtype == object:
+            series = series.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else repr(v))
+        digest.update(pd.util.hash_pandas_object(series, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        # a column mixing types (text in a numeric column): keep it, as text, for the checks to see
+        fixed = frame.copy()
+        for column in fixed.columns:
+            if fixed[column].dtype == object:
+                fixed[column] = fixed[column].map(lambda v: None if v is None or v != v else str(v))
+        return pa.Table.from_pandas(fixed, preserve_index=False)
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    os.chmod(path, 0o444)
+
+
+def _utc(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.now(UTC)
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp {moment} has no time zone")
+    return moment.astimezone(UTC)
+
+
+def land_frame(
+    source: Source,
+    frame: pd.DataFrame,
+    params: dict[str, Any] | None = None,
+    *,
+    origin: str,
+    fetched_at: datetime | None = None,
+    available_at: datetime | None = None,
+    file_name: str | None = None,
+    demo: bool = False,
+    root: Path | None = None,
+) -> LandResult:
+    """Write one load of ``source`` (or return the latest load when the content is unchanged)."""
+    root = Path(root or paths().landing)
+    params = dict(params or {})
+    digest = content_hash(frame)
+    latest = latest_load(root, source.name, params)
+    if latest is not None and latest.content_hash == digest:
+        return LandResult(latest, created=False)
+    fetched = _utc(fetched_at)
+    available = _utc(available_at) if available_at else fetched
+    load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
+    table = _to_arrow(frame)
+    first, last = period_range(source, frame, params)
+    load = Load(
+        load_id=load_id,
+        source=source.name,
+        params=params,
+        fetched_at=fetched.isoformat(),
+        available_at=available.isoformat(),
+        rows=len(frame),
+        columns=[[f.name, str(f.type)] for f in table.schema],
+        content_hash=digest,
+        origin=origin,
+        akshare_version=akshare_version() if source.kind == "akshare" else None,
+        file_name=file_name,
+        demo=demo,
+        period_min=first.isoformat() if first else None,
+        period_max=last.isoformat() if last else None,
+        root=str(root),
+    )
+    folder = root / source.name
+    folder.mkdir(parents=True, exist_ok=True)
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    _write_once(load.parquet_path, sink.getvalue().to_pybytes())
+    manifest = {k: v for k, v in asdict(load).items() if k != "root"}
+    _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    return LandResult(load, created=True)
+
+
+def _read_manifest(path: Path, root: Path) -> Load:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Load(**data, root=str(root))
+    except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as exc:
+        raise LandingError(f"corrupt landing manifest {path}: {exc}") from exc
+
+
+def list_loads(root: Path | None = None, source: str | None = None) -> list[Load]:
+    """Every complete load (both files present), oldest first."""
+    root = Path(root or paths().landing)
+    if not root.exists():
+        return []
+    folders = [root / source] if source else sorted(p for p in root.iterdir() if p.is_dir())
+    loads = [_cached_manifest(manifest, root) for folder in folders for manifest in folder.glob("*.json")]
+    loads.sort(key=lambda ld: (ld.available_at, ld.load_id))
+    return loads
+
+
+@lru_cache(maxsize=200_000)
+def _cached_manifest(path: Path, root: Path) -> Load:
+    """Manifests never change once written, so each is read once per process."""
+    return _read_manifest(path, root)
+
+
+def latest_load(root: Path, source: str, params: dict[str, Any]) -> Load | None:
+    key = params_key(params)
+    candidates = [ld for ld in list_loads(root, source) if ld.params_key == key]
+    return candidates[-1] if candidates else None
+
+
+def read_load(load: Load) -> pd.DataFrame:
+    """The raw frame of one load; a missing or corrupt file raises LandingError naming it."""
+    path = load.parquet_path
+    if not path.exists():
+        raise LandingError(f"landing file {path} is missing ({load.describe()})")
+    try:
+        return pq.read_table(path).to_pandas()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LandingError(f"landing file {path} is corrupt or unreadable: {exc}") from exc
+
+
+def read_load_for_checks(load: Load) -> pd.DataFrame:
+    """The raw frame with dates as datetime64 and text as object, the dtypes the suites name."""
+    try:
+        frame = pq.read_table(load.parquet_path).to_pandas(date_as_object=False)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LandingError(f"landing file {load.parquet_path} is corrupt or unreadable: {exc}") from exc
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.StringDtype):
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
+
+
+def verify_load(load: Load) -> None:
+    """Raise LandingError naming the file if a load's Parquet file cannot be read whole."""
+    path = load.parquet_path
+    if not path.exists():
+        raise LandingError(f"landing file {path} is missing ({load.describe()})")
+    try:
+        meta = pq.read_metadata(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise LandingError(f"landing file {path} is corrupt or unreadable: {exc}") from exc
+    if meta.num_rows != load.rows:
+        raise LandingError(f"landing file {path} holds {meta.num_rows} rows, its manifest says {load.rows}")

@@ -1,0 +1,121 @@
+"""DuckDB views over the landing zone: how dbt sees the raw data.
+
+For each source the landing asset creates ``landing.<source>`` in the working database: the raw
+columns of every non-quarantined load, exactly as landed, plus load metadata
+(``_load_id``, ``_params``, ``_series``: the parameters naming the series without call dates,
+``_fetched_at``, ``_available_at``, ``_origin``, ``_demo``, ``_row``).
+The list of files is pinned when the view is created, so the checks and dbt in one run see the
+same loads. dbt staging then keeps, per key, the latest version available at the build's as-of
+moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+
+from expectations.store import ensure_schema, quarantined_load_ids
+from ingestion.landing import Load, params_key
+from ingestion.registry import Source
+
+SQL_TYPES = {"string": "varchar", "float": "double", "int": "bigint", "date": "date"}
+
+LOADS_DDL = """
+create schema if not exists landing;
+create table if not exists landing._loads (
+    load_id varchar primary key,
+    source varchar,
+    params json,
+    series json,
+    fetched_at timestamptz,
+    available_at timestamptz,
+    origin varchar,
+    file_name varchar,
+    demo boolean,
+    rows_landed bigint,
+    period_min date,
+    period_max date,
+    akshare_version varchar,
+    path varchar,
+    quarantined boolean
+);
+create table if not exists landing._fetch_failures (
+    source varchar,
+    run_id varchar,
+    failed_at timestamptz,
+    error varchar
+);
+"""
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequence[Load]) -> list[Load]:
+    """(Re)create ``landing.<source>`` over ``loads`` minus quarantined ones; return the loads used."""
+    con.execute(LOADS_DDL)
+    ensure_schema(con)
+    quarantined = quarantined_load_ids(con, source.name)
+    con.execute("delete from landing._loads where source = ?", [source.name])
+    if loads:
+        con.executemany(
+            "insert into landing._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    ld.load_id,
+                    ld.source,
+                    ld.params_key,
+                    params_key(source.series_params(ld.params)),
+                    ld.fetched_at,
+                    ld.available_at,
+                    ld.origin,
+                    ld.file_name,
+                    ld.demo,
+                    ld.rows,
+                    ld.period_min,
+                    ld.period_max,
+                    ld.akshare_version,
+                    str(ld.parquet_path),
+                    ld.load_id in quarantined,
+                )
+                for ld in loads
+            ],
+        )
+    usable = [ld for ld in loads if ld.load_id not in quarantined and ld.rows > 0]
+    view = f"landing.{quote(source.name)}"
+    meta_cols = (
+        "l.load_id as _load_id, l.params as _params, l.series as _series, l.fetched_at as _fetched_at, "
+        "l.available_at as _available_at, l.origin as _origin, l.demo as _demo"
+    )
+    if usable:
+        files = ", ".join(_literal(str(ld.parquet_path)) for ld in usable)
+        con.execute(
+            f"""
+            create or replace view {view} as
+            select r.* exclude (filename, file_row_number), {meta_cols},
+                   r.file_row_number + 1 as _row
+            from read_parquet([{files}], filename = true, file_row_number = true, union_by_name = true) r
+            join landing._loads l on l.path = r.filename
+            """
+        )
+    else:
+        columns = ", ".join(
+            f"cast(null as {SQL_TYPES[c.type]}) as {quote(c.name)}" for c in source.columns if c.name is not None
+        )
+        con.execute(
+            f"""
+            create or replace view {view} as
+            select {columns}, cast(null as varchar) as _load_id, cast(null as json) as _params,
+                   cast(null as json) as _series,
+                   cast(null as timestamptz) as _fetched_at, cast(null as timestamptz) as _available_at,
+                   cast(null as varchar) as _origin, cast(null as boolean) as _demo, cast(null as bigint) as _row
+            where false
+            """
+        )
+    return usable

@@ -1,0 +1,95 @@
+"""The dbt project as Dagster sees it: a manifest prepared once, and the translator.
+
+The manifest (``dbt_project/target/manifest.json``) is rebuilt with ``dbt parse`` only when a
+file of the dbt project changed since it was written (a fingerprint of paths, sizes and
+modification times), so loading the code location costs a file stat walk, not a parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
+
+from warehouse.settings import DBT_PROJECT_DIR, paths
+
+TARGET_DIR = DBT_PROJECT_DIR / "target"
+MANIFEST = TARGET_DIR / "manifest.json"
+FINGERPRINT = TARGET_DIR / ".fingerprint"
+LAYERS = ("staging", "intermediate", "marts")
+
+
+def _fingerprint() -> str:
+    digest = hashlib.sha256()
+    for folder in ("models", "macros", "seeds", "tests", "analyses"):
+        root = DBT_PROJECT_DIR / folder
+        if not root.exists():
+            continue
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.relative_to(DBT_PROJECT_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    for name in ("dbt_project.yml", "profiles.yml", "packages.yml"):
+        path = DBT_PROJECT_DIR / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def dbt_env() -> dict[str, str]:
+    """Environment for dbt subprocesses: the working database of the current warehouse home."""
+    env = dict(os.environ)
+    env["WAREHOUSE_DUCKDB"] = str(paths().working_db)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    return env
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def ensure_manifest(force: bool = False) -> Path:
+    """Parse the dbt project if (and only if) it changed since the manifest was written."""
+    current = _fingerprint()
+    if not force and MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == current:
+        return MANIFEST
+    subprocess.run(
+        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        check=True,
+        env=dbt_env(),
+        cwd=DBT_PROJECT_DIR,
+    )
+    FINGERPRINT.write_text(current)
+    return MANIFEST
+
+
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Keys ``<layer>/<model>``, groups by layer, sources mapped to ``landing/<source>``."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True, enable_code_references=False))
+
+    @staticmethod
+    def _layer(props: Mapping[str, Any]) -> str:
+        fqn = props.get("fqn") or []
+        return fqn[1] if len(fqn) > 2 and fqn[1] in LAYERS else "reference"
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["landing", dbt_resource_props["name"]])
+        return dg.AssetKey([self._layer(dbt_resource_props), dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return self._layer(dbt_resource_props)

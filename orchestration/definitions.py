@@ -1,0 +1,40 @@
+"""The Dagster code location of the warehouse (`dagster dev -w workspace.yaml`).
+
+Loading it is cheap: GX and akshare are imported inside the steps that use them, and the dbt
+manifest is re-parsed only when the dbt project changed.
+"""
+
+
+import warnings
+
+import dagster as dg
+
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+
+from orchestration.dbt_assets import dbt_models, dbt_resource
+from orchestration.jobs import build_jobs, build_schedules, build_sensors
+from orchestration.landing_assets import build_landing_assets
+from orchestration.progress import progress_logger
+from orchestration.quality_checks import build_quality_checks
+from orchestration.resources import BuildSettings, WriterLock
+from orchestration.serving_assets import build_serving_assets
+
+landing_assets = build_landing_assets()
+mart_keys = [key for key in dbt_models.keys if key.path[0] == "marts"]
+serving_assets = build_serving_assets(mart_keys)
+
+defs = dg.Definitions(
+    assets=[*landing_assets, dbt_models, *serving_assets],
+    asset_checks=build_quality_checks(),
+    jobs=build_jobs(),
+    schedules=build_schedules(),
+    sensors=build_sensors(),
+    resources={
+        "dbt": dbt_resource(),
+        "build": BuildSettings(),
+        "writer_lock": WriterLock(),
+    },
+    loggers={"progress": progress_logger, "console": dg.colored_console_logger},
+    executor=dg.in_process_executor,
+)

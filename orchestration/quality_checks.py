@@ -1,0 +1,93 @@
+"""A blocking Great Expectations check on every landing asset.
+
+The check validates the loads its landing asset made visible and that no earlier run
+validated under the current suite, records every result in the ``quality`` schema, and
+quarantines failed loads. Severity ERROR (a critical expectation failed) blocks the dbt models
+downstream and therefore publishing; WARN (only warning expectations, e.g. a stale source) does
+not.
+"""
+
+
+from typing import Any
+
+import dagster as dg
+
+from ingestion.landing import list_loads
+from ingestion.registry import Source, registry
+from orchestration.landing_assets import landing_key
+from orchestration.partitions import last_week
+from orchestration.resources import BuildSettings, WriterLock
+from warehouse.database import working
+
+CHECK_NAME = "great_expectations"
+
+
+def _failures_table(failures: list[dict[str, Any]]) -> str:
+    lines = ["| severity | expectation | column | observed | failing rows | detail |", "|---|---|---|---|---|---|"]
+    for f in failures:
+        rows = ", ".join(
+            (f"{r['file']}:{r['line']}" if r.get("file") else f"{r['load_id'][-8:]}#{r['row']}")
+            + (f" ({r.get('value')!r})" if "value" in r else "")
+            for r in f["rows"][:20]
+        )
+        detail = str(f.get("detail") or "").replace("|", "/").replace("\n", " ")
+        observed = str(f.get("observed") or "").replace("|", "/")[:80]
+        lines.append(f"| {f['severity']} | {f['check']} | {f.get('column') or ''} | {observed} | {rows} | {detail} |")
+    return "\n".join(lines)
+
+
+def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=landing_key(source.name),
+        name=CHECK_NAME,
+        blocking=True,
+        description=f"Great Expectations suite expectations/suites/{source.name}.json on every new load of {source.name}.",
+    )
+    def quality_check(
+        context: dg.AssetCheckExecutionContext, build: BuildSettings, writer_lock: WriterLock
+    ) -> dg.AssetCheckResult:
+        from expectations.adapter import check_source
+        from expectations.store import record_check, record_verdicts
+
+        as_of = build.as_of_moment(context)
+        reference = build.reference_moment(context, last_week(context))
+        loads = list_loads(source=source.name)
+        with working() as con:
+            outcome = check_source(source, loads, con=con, reference=reference, as_of=as_of)
+            failures = [f.as_dict() for f in outcome.failures]
+            record_verdicts(con, outcome.verdicts, context.run.run_id)
+            record_check(
+                con,
+                run_id=context.run.run_id,
+                source=source.name,
+                check_name=CHECK_NAME,
+                passed=outcome.passed,
+                severity=outcome.severity or "OK",
+                loads_checked=outcome.loads_checked,
+                loads_failed=len(outcome.failed_load_ids),
+                summary=outcome.summary(),
+                failures=failures,
+            )
+        metadata: dict[str, Any] = {
+            "loads_checked": outcome.loads_checked,
+            "loads_failed": len(outcome.failed_load_ids),
+            "suite_hash": outcome.suite_hash,
+            "latest_period": str(outcome.freshness.get("latest_period")),
+            "fresh": bool(outcome.freshness.get("fresh")),
+        }
+        if failures:
+            metadata["failed_expectations"] = dg.MetadataValue.md(_failures_table(failures))
+            metadata["failures"] = dg.MetadataValue.json(failures)
+        severity = dg.AssetCheckSeverity.ERROR if not outcome.passed else dg.AssetCheckSeverity.WARN
+        return dg.AssetCheckResult(
+            passed=not outcome.failures,
+            severity=severity,
+            description=outcome.summary()[:2000],
+            metadata=metadata,
+        )
+
+    return quality_check
+
+
+def build_quality_checks() -> list[dg.AssetChecksDefinition]:
+    return [build_quality_check(source) for source in registry().values()]

@@ -1,0 +1,76 @@
+"""The last two steps of a build: publish the marts, then render the week's report."""
+
+
+import dagster as dg
+
+from orchestration.partitions import run_weeks, weekly_partitions
+from orchestration.resources import BuildSettings, WriterLock
+
+SERVING_KEY = dg.AssetKey(["serving", "warehouse"])
+REPORT_KEY = dg.AssetKey(["report", "weekly_summary"])
+
+
+def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefinition]:
+    partitions = weekly_partitions()
+
+    @dg.asset(
+        key=SERVING_KEY,
+        deps=mart_keys,
+        group_name="serving",
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds={"duckdb", "parquet"},
+        tags={"warehouse/writer": "true"},
+        description="Write-audit-publish: the marts copied into a new read-only serving database and Parquet files, swapped in atomically.",
+    )
+    def serving_warehouse(context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock) -> dg.MaterializeResult:
+        from warehouse.database import working
+        from warehouse.publish import publish
+
+        weeks = run_weeks(context)
+        if build.live:
+            with working() as con:
+                failed = con.execute(
+                    "select source, error from landing._fetch_failures where run_id = ?", [context.run_id]
+                ).fetchall() if _has_fetch_table(con) else []
+            if failed:
+                names = sorted({s for s, _ in failed})
+                raise dg.Failure(
+                    description=f"not published: akshare fetches failed for {', '.join(names)}; "
+                    "the serving database keeps its last good version",
+                    metadata={"failed_sources": names},
+                )
+        version = publish(week=weeks[-1] if weeks else None, as_of=build.as_of_moment(context).isoformat())
+        return dg.MaterializeResult(metadata={"version": version.name, "path": str(version.path)})
+
+    @dg.asset(
+        key=REPORT_KEY,
+        deps=[SERVING_KEY],
+        group_name="serving",
+        partitions_def=partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        kinds={"markdown", "html", "excel"},
+        description="The weekly summary tables of the note (reports/<week>/summary.md, .html, .xlsx).",
+    )
+    def weekly_summary(context: dg.AssetExecutionContext, build: BuildSettings) -> dg.MaterializeResult:
+        from reporting.weekly import render_weekly_summary
+
+        as_of = build.as_of_moment(context)
+        rendered = [render_weekly_summary(week, as_of=as_of) for week in run_weeks(context)]
+        last = rendered[-1]
+        return dg.MaterializeResult(
+            metadata={
+                "files": "\n".join(str(f) for r in rendered for f in r.files),
+                "summary": dg.MetadataValue.md(last.markdown.read_text(encoding="utf-8")),
+            }
+        )
+
+    return [serving_warehouse, weekly_summary]
+
+
+def _has_fetch_table(con) -> bool:  # noqa: ANN001
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'landing' and table_name = '_fetch_failures'"
+        ).fetchone()[0]
+    )

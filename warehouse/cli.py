@@ -1,0 +1,247 @@
+"""The `warehouse` command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from warehouse.settings import DEMO_LANDING, REPO_ROOT, paths
+
+DEMO_WEEK = "2023-W15"
+DEMO_AS_OF = "2023-04-14T20:00+08:00"
+
+
+def _parse_as_of(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 moment such as 2023-04-14T20:00+08:00") from exc
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a UTC offset, e.g. 2023-04-14T20:00+08:00")
+    return moment
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """A DuckDB warehouse for the weekly A-share strategy note (周度策略).
+
+    Data lives under $WAREHOUSE_HOME (default ./data); reports under $WAREHOUSE_REPORTS
+    (default ./reports).
+    """
+
+
+def _report_build(outcome) -> None:  # noqa: ANN001
+    p = paths()
+    status = "succeeded" if outcome.success else "FAILED"
+    click.echo(f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).", err=True)
+    if outcome.failures:
+        click.echo("Failures:", err=True)
+        for failure in outcome.failures:
+            click.echo(f"  - {failure}", err=True)
+    if outcome.success:
+        click.echo(f"Published database: {p.serving_db}")
+        click.echo(f"Parquet exports:    {p.serving_parquet}")
+        for report in outcome.report_files:
+            click.echo(f"Report:             {report}")
+    elif p.serving_db.exists():
+        click.echo(f"The published database keeps its last good version: {p.serving_db}", err=True)
+
+
+@main.command()
+@click.option("--week", required=True, help="ISO week to build, e.g. 2023-W15.")
+@click.option("--as-of", "as_of", default=None, help="Build as the warehouse knew things at this moment (ISO 8601 with offset).")
+@click.option("--live", is_flag=True, help="Fetch with akshare before building (default: landed data only).")
+def build(week: str, as_of: str | None, live: bool) -> None:
+    """Land, check, build, publish and render the report for one week."""
+    from warehouse.build import run_build
+    from warehouse.calendar import UnknownWeekError
+
+    click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
+    try:
+        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live)
+    except UnknownWeekError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _report_build(outcome)
+    if not outcome.success:
+        sys.exit(1)
+
+
+def install_demo_snapshot() -> int:
+    """Copy the embedded demo landing zone into this warehouse's landing zone (idempotent)."""
+    target = paths().landing
+    copied = 0
+    for path in sorted(DEMO_LANDING.rglob("*")):
+        if path.is_dir():
+            continue
+        destination = target / path.relative_to(DEMO_LANDING)
+        if destination.exists():
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        # manifests last, so a load never appears before its Parquet file is complete
+        if path.suffix == ".json":
+            continue
+        shutil.copyfile(path, destination)
+        copied += 1
+    for path in sorted(DEMO_LANDING.rglob("*.json")):
+        destination = target / path.relative_to(DEMO_LANDING)
+        if not destination.exists():
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            copied += 1
+    return copied
+
+
+@main.command()
+def demo() -> None:
+    """Build the demo week 2023-W15 offline from the embedded demo snapshot."""
+    from warehouse.build import run_build
+
+    if not DEMO_LANDING.exists():
+        raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
+    copied = install_demo_snapshot()
+    click.echo(f"Demo snapshot: {copied} files copied into {paths().landing}", err=True)
+    click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
+    outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
+    _report_build(outcome)
+    if not outcome.success:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("source")
+@click.option("--file", "file_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--param", "params", multiple=True, help="KEY=VALUE parameter of the load (e.g. date=20230414, symbol=北向资金).")
+@click.option("--available-at", default=None, help="When this data became known (backfills); default now.")
+def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: str | None) -> None:
+    """Land FILE (CSV or Parquet in SOURCE's raw shape) as a new load of SOURCE."""
+    from ingestion.files import FileFormatError, ParamsError, ingest_file
+    from ingestion.registry import get_source
+
+    try:
+        src = get_source(source)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from exc
+    given = {}
+    for item in params:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        key, value = item.split("=", 1)
+        given[key.strip()] = value.strip()
+    paths().ensure()
+    try:
+        result = ingest_file(src, file_path, given, available_at=_parse_as_of(available_at))
+    except (FileFormatError, ParamsError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    load = result.load
+    if result.created:
+        click.echo(f"Landed {load.rows} rows of {source} as load {load.load_id} (periods {load.period_min} .. {load.period_max}).")
+        click.echo("Its checks run with the next build (or at once in the Dagster UI: materialise its landing asset).")
+    else:
+        click.echo(f"{file_path.name} is identical to load {load.load_id}; no new load.")
+
+
+@main.command()
+@click.argument("sql")
+def query(sql: str) -> None:
+    """Run read-only SQL on the published warehouse; print CSV with a header row."""
+    import duckdb
+
+    from warehouse.database import NotPublishedError, serving
+
+    try:
+        with serving() as con:
+            cursor = con.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except NotPublishedError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except duckdb.Error as exc:
+        raise click.ClickException(f"query failed: {exc}") from exc
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources(as_json: bool) -> None:
+    """Every registered source with its last load, rows and check status."""
+    from warehouse.status import source_status
+
+    rows = source_status()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1, default=str))
+        return
+    header = ("source", "kind", "section", "loads", "last load (available)", "rows", "latest period", "check")
+    table = [header] + [
+        (
+            r["source"],
+            r["kind"],
+            r["section"],
+            str(r["loads"]),
+            (r["last_available_at"] or "—")[:16],
+            str(r["rows"] if r["rows"] is not None else "—"),
+            r["latest_period"] or "—",
+            r["check_status"],
+        )
+        for r in rows
+    ]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@main.command()
+@click.option("--rollback", is_flag=True, help="Point the serving database back at the previous published version.")
+def publish(rollback: bool) -> None:
+    """Show published versions, or roll back to the previous one."""
+    from warehouse.publish import PublishError, current_version, rollback as do_rollback, versions
+
+    if rollback:
+        try:
+            version = do_rollback()
+        except PublishError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"Serving database now at {version.name}: {paths().serving_db}")
+        return
+    current = current_version()
+    for version in versions():
+        marker = "*" if current and version.number == current.number else " "
+        click.echo(f"{marker} {version.name}  {version.path}")
+    if not versions():
+        click.echo("nothing published yet")
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True)
+def ui(port: int) -> None:
+    """Start the Dagster UI on 127.0.0.1 for this project."""
+    from warehouse.build import ensure_dagster_home
+
+    paths().ensure()
+    ensure_dagster_home()
+    dagster = Path(sys.executable).parent / "dagster"
+    args = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)]
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})", err=True)
+    os.chdir(REPO_ROOT)
+    os.execv(args[0], args)
+
+
+if __name__ == "__main__":
+    main()

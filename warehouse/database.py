@@ -1,0 +1,65 @@
+"""Connections to the two DuckDB files.
+
+* the **working** database: written by builds only (landing views, quality tables, dbt models);
+  one writer at a time, so connections retry briefly while another process holds the lock;
+* the **serving** database: the published copy, opened read-only by every reader.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from warehouse.settings import paths
+
+LOCK_RETRY_SECONDS = 30.0
+
+
+def _connect(path: Path, read_only: bool, retry_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + retry_seconds
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("set TimeZone = 'UTC'")
+            return con
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+
+
+@contextmanager
+def working(path: Path | None = None, retry_seconds: float = LOCK_RETRY_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the working database, closed on exit."""
+    path = Path(path or paths().working_db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(path, read_only=False, retry_seconds=retry_seconds)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+class NotPublishedError(FileNotFoundError):
+    """No version of the warehouse has been published yet."""
+
+
+@contextmanager
+def serving(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published database."""
+    path = Path(path or paths().serving_db)
+    if not path.exists():
+        raise NotPublishedError(
+            f"no published warehouse at {path}; run `warehouse build --week <week>` or `make demo` first"
+        )
+    con = _connect(path.resolve(), read_only=True, retry_seconds=5.0)
+    try:
+        yield con
+    finally:
+        con.close()
