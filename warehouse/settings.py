@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 DEMO_DIR = REPO_ROOT / "data" / "demo"
 DEMO_LANDING = DEMO_DIR / "landing"
-SUITES_DIR = REPO_ROOT / "expectations" / "suites"
-REGISTRY_PATH = REPO_ROOT / "ingestion" / "sources.yml"
+# The three definition folders can be pointed elsewhere (tests add a source this way)
+REGISTRY_PATH = Path(os.environ.get("WAREHOUSE_REGISTRY", REPO_ROOT / "ingestion" / "sources.yml"))
+SUITES_DIR = Path(os.environ.get("WAREHOUSE_SUITES_DIR", REPO_ROOT / "expectations" / "suites"))
+DBT_PROJECT_DIR = Path(os.environ.get("WAREHOUSE_DBT_PROJECT_DIR", REPO_ROOT / "dbt_project"))
 
 
 @dataclass(frozen=True)
