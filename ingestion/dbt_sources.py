@@ -41,7 +41,9 @@ def _column_doc(source: Source) -> list[dict[str, Any]]:
         unit = f" Unit: {column.unit}." if column.unit else ""
         if column.name is None:
             continue
-        docs.append({"name": column.name, "description": f"{column.description}.{unit} ({column.type})".replace("..", ".")})
+        docs.append(
+            {"name": column.name, "description": f"{column.description}.{unit} ({column.type})".replace("..", ".")}
+        )
     docs += [{"name": name, "description": text} for name, text in LOAD_COLUMNS]
     return docs
 

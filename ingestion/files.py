@@ -46,7 +46,9 @@ def resolve_params(source: Source, given: dict[str, str]) -> dict[str, Any]:
         try:
             datetime.strptime(given[name], source.date_param.format)
         except ValueError as exc:
-            raise ParamsError(f"{source.name}: {name}={given[name]!r} does not match {source.date_param.format}") from exc
+            raise ParamsError(
+                f"{source.name}: {name}={given[name]!r} does not match {source.date_param.format}"
+            ) from exc
         params[name] = given[name]
     if source.range_params is not None:
         for name in (source.range_params.start, source.range_params.end):

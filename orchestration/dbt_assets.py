@@ -5,7 +5,6 @@ way dagster-open-platform passes its partition window. dbt tests become asset ch
 error-severity failure fails the step, so nothing downstream (publishing) runs.
 """
 
-
 import json
 import os
 from collections.abc import Iterator

@@ -62,7 +62,15 @@ def ensure_manifest(force: bool = False) -> Path:
     if not force and MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == current:
         return MANIFEST
     subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)],
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
         check=True,
         env=dbt_env(),
         cwd=DBT_PROJECT_DIR,

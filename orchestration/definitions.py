@@ -4,13 +4,13 @@ Loading it is cheap: GX and akshare are imported inside the steps that use them,
 manifest is re-parsed only when the dbt project changed.
 """
 
-
 import warnings
 
 import dagster as dg
 
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+# ruff: noqa: E402  (the filters above must run before the asset modules are imported)
 
 from orchestration.dbt_assets import dbt_models, dbt_resource
 from orchestration.jobs import build_jobs, build_schedules, build_sensors

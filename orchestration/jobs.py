@@ -1,6 +1,5 @@
 """Jobs, the Friday schedule and the inbox sensor."""
 
-
 from datetime import datetime
 
 import dagster as dg

@@ -7,7 +7,6 @@ Expectations check (``orchestration/quality_checks.py``) then validates the new 
 any dbt model reads them. Nothing here is specific to one source: a registry entry is enough.
 """
 
-
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,7 +57,9 @@ def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]
         shutil.move(str(path), done / path.name)
         if result.created:
             landed.append(result.load)
-        context.log.info(f"{path.name}: {'new load ' + result.load.load_id if result.created else 'unchanged, no new load'}")
+        context.log.info(
+            f"{path.name}: {'new load ' + result.load.load_id if result.created else 'unchanged, no new load'}"
+        )
     return landed
 
 
@@ -109,8 +110,15 @@ def build_landing_asset(source: Source) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run() if date_driven else None,
         # transient I/O only: akshare calls retry inside the fetcher, and deterministic errors
         # (a bad file, a corrupt landing file) raise Failure(allow_retries=False)
-        retry_policy=dg.RetryPolicy(max_retries=1, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS),
-        tags={"section": source.section, "cadence": source.cadence, "history": source.history, "warehouse/writer": "true"},
+        retry_policy=dg.RetryPolicy(
+            max_retries=1, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+        ),
+        tags={
+            "section": source.section,
+            "cadence": source.cadence,
+            "history": source.history,
+            "warehouse/writer": "true",
+        },
         metadata={
             "function": source.function or "curated file",
             "host": source.host or "",

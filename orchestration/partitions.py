@@ -1,6 +1,5 @@
 """Weekly partitions: ISO weeks on the SSE trading calendar (holiday-only weeks do not exist)."""
 
-
 from datetime import date
 
 import dagster as dg

@@ -45,7 +45,11 @@ class ProgressHandler(logging.Handler):
             error = event.step_failure_data.error if event.step_failure_data else None
             while error is not None and error.cause is not None and "max_retries" in (error.message or ""):
                 error = error.cause
-            while error is not None and error.cause is not None and error.cls_name in ("DagsterExecutionStepExecutionError", "RetryRequestedFromPolicy"):
+            while (
+                error is not None
+                and error.cause is not None
+                and error.cls_name in ("DagsterExecutionStepExecutionError", "RetryRequestedFromPolicy")
+            ):
                 error = error.cause
             message = error.message.strip().splitlines()[0] if error and error.message else "failed"
             self.failures.append(f"{step}: {message}")
@@ -62,8 +66,11 @@ class ProgressHandler(logging.Handler):
                 line = f"check {evaluation.check_name} on {key} failed [{severity}]"
                 if severity == "ERROR":
                     self.failures.append(f"{line}: {text}")
-                print(f"  ! {line}" + (f"\n      {text.replace(chr(10), chr(10) + '      ')}" if text else ""), file=self.stream, flush=True)
-
+                print(
+                    f"  ! {line}" + (f"\n      {text.replace(chr(10), chr(10) + '      ')}" if text else ""),
+                    file=self.stream,
+                    flush=True,
+                )
 
 
 PROGRESS = ProgressHandler()

@@ -7,7 +7,6 @@ downstream and therefore publishing; WARN (only warning expectations, e.g. a sta
 not.
 """
 
-
 from typing import Any
 
 import dagster as dg

@@ -20,12 +20,27 @@ if not REALDATA.exists():
 
 # SSE holidays on weekdays, 2022-2023 (make-up weekend workdays are not trading days)
 HOLIDAYS = {
-    date(2022, 1, 3), *[date(2022, 1, d) for d in (31,)], *[date(2022, 2, d) for d in (1, 2, 3, 4)],
-    date(2022, 4, 4), date(2022, 4, 5), date(2022, 5, 2), date(2022, 5, 3), date(2022, 5, 4), date(2022, 6, 3),
-    date(2022, 9, 12), *[date(2022, 10, d) for d in (3, 4, 5, 6, 7)],
-    date(2023, 1, 2), *[date(2023, 1, d) for d in (23, 24, 25, 26, 27)], date(2023, 4, 5),
-    date(2023, 5, 1), date(2023, 5, 2), date(2023, 5, 3), date(2023, 6, 22), date(2023, 6, 23),
-    date(2023, 9, 29), *[date(2023, 10, d) for d in (2, 3, 4, 5, 6)],
+    date(2022, 1, 3),
+    *[date(2022, 1, d) for d in (31,)],
+    *[date(2022, 2, d) for d in (1, 2, 3, 4)],
+    date(2022, 4, 4),
+    date(2022, 4, 5),
+    date(2022, 5, 2),
+    date(2022, 5, 3),
+    date(2022, 5, 4),
+    date(2022, 6, 3),
+    date(2022, 9, 12),
+    *[date(2022, 10, d) for d in (3, 4, 5, 6, 7)],
+    date(2023, 1, 2),
+    *[date(2023, 1, d) for d in (23, 24, 25, 26, 27)],
+    date(2023, 4, 5),
+    date(2023, 5, 1),
+    date(2023, 5, 2),
+    date(2023, 5, 3),
+    date(2023, 6, 22),
+    date(2023, 6, 23),
+    date(2023, 9, 29),
+    *[date(2023, 10, d) for d in (2, 3, 4, 5, 6)],
 }
 
 

@@ -15,8 +15,12 @@ def test_code_location_loads_with_assets_grouped_by_layer() -> None:
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {"staging", "marts", "serving"} <= groups
     assert {g for g in groups if g.startswith("landing_")} == {
-        "landing_exports", "landing_industry_cycle", "landing_fund_flows", "landing_valuation",
-        "landing_market_review", "landing_reference",
+        "landing_exports",
+        "landing_industry_cycle",
+        "landing_fund_flows",
+        "landing_valuation",
+        "landing_market_review",
+        "landing_reference",
     }
     layer_of = {key: key.path[0] for key in graph.get_all_asset_keys()}
     assert {layer_of[k] for k in graph.get_all_asset_keys()} >= {"landing", "staging", "marts", "serving", "report"}

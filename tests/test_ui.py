@@ -51,7 +51,7 @@ mutation Launch($params: ExecutionParams!) {
   }
 }
 """
-STATUS = 'query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }'
+STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
 
 
 @pytest.fixture
@@ -100,7 +100,11 @@ def test_the_ui_groups_assets_by_layer_and_runs_a_weekly_build(dagster_dev: int,
     assert groups[("report", "weekly_summary")] == "serving"
 
     params = {
-        "selector": {"repositoryLocationName": "warehouse", "repositoryName": "__repository__", "jobName": "weekly_build"},
+        "selector": {
+            "repositoryLocationName": "warehouse",
+            "repositoryName": "__repository__",
+            "jobName": "weekly_build",
+        },
         "runConfigData": {"resources": {"build": {"config": {"as_of": DEMO_AS_OF.isoformat(), "live": False}}}},
         "executionMetadata": {"tags": [{"key": "dagster/partition", "value": DEMO_WEEK}]},
     }

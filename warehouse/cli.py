@@ -39,10 +39,13 @@ def main() -> None:
     """
 
 
-def _report_build(outcome) -> None:  # noqa: ANN001
+def _report_build(outcome) -> None:
     p = paths()
     status = "succeeded" if outcome.success else "FAILED"
-    click.echo(f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).", err=True)
+    click.echo(
+        f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).",
+        err=True,
+    )
     if outcome.failures:
         click.echo("Failures:", err=True)
         for failure in outcome.failures:
@@ -58,7 +61,9 @@ def _report_build(outcome) -> None:  # noqa: ANN001
 
 @main.command()
 @click.option("--week", required=True, help="ISO week to build, e.g. 2023-W15.")
-@click.option("--as-of", "as_of", default=None, help="Build as the warehouse knew things at this moment (ISO 8601 with offset).")
+@click.option(
+    "--as-of", "as_of", default=None, help="Build as the warehouse knew things at this moment (ISO 8601 with offset)."
+)
 @click.option("--live", is_flag=True, help="Fetch with akshare before building (default: landed data only).")
 def build(week: str, as_of: str | None, live: bool) -> None:
     """Land, check, build, publish and render the report for one week."""
@@ -119,7 +124,9 @@ def demo() -> None:
 @main.command()
 @click.argument("source")
 @click.option("--file", "file_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--param", "params", multiple=True, help="KEY=VALUE parameter of the load (e.g. date=20230414, symbol=北向资金).")
+@click.option(
+    "--param", "params", multiple=True, help="KEY=VALUE parameter of the load (e.g. date=20230414, symbol=北向资金)."
+)
 @click.option("--available-at", default=None, help="When this data became known (backfills); default now.")
 def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: str | None) -> None:
     """Land FILE (CSV or Parquet in SOURCE's raw shape) as a new load of SOURCE."""
@@ -143,7 +150,9 @@ def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: 
         raise click.ClickException(str(exc)) from exc
     load = result.load
     if result.created:
-        click.echo(f"Landed {load.rows} rows of {source} as load {load.load_id} (periods {load.period_min} .. {load.period_max}).")
+        click.echo(
+            f"Landed {load.rows} rows of {source} as load {load.load_id} (periods {load.period_min} .. {load.period_max})."
+        )
         click.echo("Its checks run with the next build (or at once in the Dagster UI: materialise its landing asset).")
     else:
         click.echo(f"{file_path.name} is identical to load {load.load_id}; no new load.")
@@ -211,7 +220,8 @@ def _width(text: str) -> int:
 @click.option("--rollback", is_flag=True, help="Point the serving database back at the previous published version.")
 def publish(rollback: bool) -> None:
     """Show published versions, or roll back to the previous one."""
-    from warehouse.publish import PublishError, current_version, rollback as do_rollback, versions
+    from warehouse.publish import PublishError, current_version, versions
+    from warehouse.publish import rollback as do_rollback
 
     if rollback:
         try:
