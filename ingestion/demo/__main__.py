@@ -1,0 +1,30 @@
+"""``python -m ingestion.demo [--root PATH] [SOURCE ...]``: regenerate the demo snapshot."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from ingestion.demo.generate import generate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingestion.demo", description=__doc__)
+    parser.add_argument("sources", nargs="*", help="regenerate only these sources (default: all, and the docs)")
+    parser.add_argument("--root", type=Path, default=None, help="landing folder to write (default: data/demo/landing)")
+    args = parser.parse_args(argv)
+    outcome = generate(args.root, args.sources or None)
+    total = sum(outcome.loads.values())
+    print(f"{total} loads of {len(outcome.loads)} sources written to {outcome.root} in {outcome.seconds:.1f} s")
+    size = subprocess.run(
+        ["du", "-sh", str(outcome.root.parent)], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if size:
+        print(f"du -sh: {size}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
