@@ -1,0 +1,181 @@
+"""The rendered report on a small hand-made serving database (reporting.sample): what a reader
+sees in summary.md / .html / .xlsx, the as-of rules, and the provenance flags."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from reporting.sample import AS_OF, WEEK, build_sample_warehouse
+from warehouse.settings import Paths
+
+SECTION_TITLES = ["复盘·内观", "中观·景气", "出口", "资金·众寡", "数据·估值"]
+PUBLISHED = [
+    "47.6", "89.8", "15.9", "19.2", "86.7", "25.8", "49.3", "38.4",  # fund flows
+    "3155.9", "881.9", "136.43", "46.48", "35.43", "-4.81", "1819.04", "57.64",  # exports
+    "131.05", "-2.96", "-17.17", "306.72", "-20.04", "-26.15",  # IC trade
+    "258.4", "245.1", "25578", "-31.03", "13080", "-14.60", "396.8", "-20.70",  # autos, machinery, SIA
+    "97.17", "5043.33", "14.70", "39.90", "-0.54", "-0.77", "-0.76", "11389.0",  # paper, valuation, market
+]  # fmt: skip
+
+
+def _home(root: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    p = Paths(home=root / "home", reports=root / "reports")
+    monkeypatch.setenv("WAREHOUSE_HOME", str(p.home))
+    monkeypatch.setenv("WAREHOUSE_REPORTS", str(p.reports))
+    return p
+
+
+@pytest.fixture
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
+    p = _home(tmp_path, monkeypatch)
+    build_sample_warehouse(p.home, demo=True)
+    yield p
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory):
+    """The demo-flagged sample rendered once for the tests that only read the files."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        p = _home(tmp_path_factory.mktemp("rendered"), monkeypatch)
+        build_sample_warehouse(p.home, demo=True)
+        started = time.perf_counter()
+        files = _render()
+        print(f"\nrender of {WEEK} (sample warehouse): {time.perf_counter() - started:.2f} s -> {files.folder}")
+        yield p, files
+
+
+def _render(as_of: datetime = AS_OF, week: str = WEEK):
+    from reporting.weekly import render_weekly_summary
+
+    return render_weekly_summary(week, as_of=as_of)
+
+
+def _sections(markdown: str) -> dict[str, str]:
+    parts = re.split(r"^## ", markdown, flags=re.M)[1:]
+    return {p.splitlines()[0]: p for p in parts}
+
+
+def test_three_files_with_every_section_in_the_notes_order(rendered) -> None:
+    sample, files = rendered
+    assert files.markdown.exists() and files.html.exists() and files.xlsx.exists()
+    assert files.folder == sample.reports / WEEK
+    text = files.markdown.read_text(encoding="utf-8")
+    headings = re.findall(r"^## \d+\. (.+)$", text, flags=re.M)
+    assert headings == SECTION_TITLES
+    for title, body in _sections(text).items():
+        if title.startswith("附录"):
+            continue
+        assert re.search(r"^- .+。$", body, flags=re.M), f"section {title} has no data sentence"
+        assert "来源：" in body and ("数据截至：" in body or "数据期：" in body), f"section {title} lacks source/as-of"
+    for figure in PUBLISHED:
+        assert figure in text, f"published figure {figure} missing from the Markdown"
+    assert "北上资金本周净流入47.6亿元，从前期净流出转为净流入" in text
+    assert "3月挖掘机销量为25578台，同比跌幅扩大18.64个百分点至31.03%" in text
+    assert "## 附录" in text
+
+
+def test_demo_banner_and_metadata_markdown(rendered) -> None:
+    files = rendered[1]
+    text = files.markdown.read_text(encoding="utf-8")
+    assert "演示数据" in text.split("## 1.")[0]
+    assert "| 指数 | 代码 |" in files.metadata_markdown
+    assert "![" not in files.metadata_markdown  # images do not resolve in the Dagster UI
+    assert "![" in text and all(c.exists() for c in files.charts)
+
+
+def test_no_banner_for_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = _home(tmp_path, monkeypatch)
+    build_sample_warehouse(p.home, demo=False)
+    text = _render().markdown.read_text(encoding="utf-8")
+    assert "演示数据：" not in text
+
+
+def test_html_is_self_contained(rendered) -> None:
+    html = rendered[1].html.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "external resource in the HTML"
+    assert "<link" not in html and "<script" not in html
+    assert html.count('src="data:image/png;base64,') == 5
+    assert "data:font/woff;base64," in html  # the CJK font travels with the page
+    for key in ("market_review", "industry_cycle", "exports", "fund_flows", "valuation", "appendix"):
+        assert f'data-section="{key}"' in html
+
+
+def test_excel_has_a_sheet_per_section_with_numbers(rendered) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(rendered[1].xlsx)
+    assert wb.sheetnames == ["封面", *[f"{i}.{t}" for i, t in enumerate(SECTION_TITLES, start=1)], "附录·数据质量"]
+    flows = wb["4.资金·众寡"]
+    values = {row[0]: row[2] for row in flows.iter_rows(values_only=True) if row and row[0]}
+    assert values["北向资金净买入"] == pytest.approx(47.6)  # a number, not text
+    assert len(flows._images) == 1
+    assert len(wb["5.数据·估值"]._images) == 1
+
+
+def test_charts_render_chinese_without_missing_glyphs(rendered) -> None:
+    files = rendered[1]
+    assert files.glyph_warnings == ()
+    assert len(files.charts) == 5
+    for chart in files.charts:
+        assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_cjk_font_comes_from_the_mplfonts_wheel() -> None:
+    from reporting.fonts import cjk_font_path
+
+    path = cjk_font_path()
+    assert "mplfonts" in path.parts and path.name == "NotoSansCJKsc-Regular.otf"
+
+
+def test_monthly_tables_show_what_was_published_by_the_cutoff(sample: Paths) -> None:
+    # before customs published March (2023-04-13 11:00), the W15 report shows February
+    early = datetime.fromisoformat("2023-04-12T20:00+08:00")
+    text = _render(as_of=early).markdown.read_text(encoding="utf-8")
+    exports = _sections(text)["3. 出口"]
+    assert "进出口总览（2023年2月）" in exports and "3155.9" not in exports
+    cycle = _sections(text)["2. 中观·景气"]
+    assert "工程机械销量（工程机械工业协会，2023年3月）" in cycle  # CCMA published on 04-10
+    assert "汽车产销（中汽协，2023年3月）" in cycle  # CAAM published on 04-11
+    assert "集成电路进出口（海关 HS 8542，2023年2月）" not in cycle  # the sample has no February IC rows
+    assert "集成电路进出口（海关 HS 8542，—）" in cycle  # March IC trade is published on 04-13
+
+
+def test_stale_and_failed_sources_are_flagged_in_their_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = _home(tmp_path, monkeypatch)
+    build_sample_warehouse(p.home, stale={"paper_prices": "2023-03-24"}, failed=["caam_autos"])
+    text = _render().markdown.read_text(encoding="utf-8")
+    paper = text.split("### 纸价（周度）")[1].split("###")[0]
+    assert "⚠" in paper and "paper_prices" in paper and "滞后" in paper and "2023-03-24" in paper
+    autos = text.split("### 汽车产销")[1].split("###")[0]
+    assert "⚠" in autos and "caam_autos" in autos and "未通过" in autos
+    machinery = text.split("### 工程机械销量")[1].split("###")[0]
+    assert "⚠" not in machinery
+    appendix = text.split("## 附录")[1]
+    paper_row = next(line for line in appendix.splitlines() if "| paper_prices |" in line)
+    assert "| 2023-03-24 | 2023-04-07 | 滞后 |" in paper_row
+    assert "未通过" in next(line for line in appendix.splitlines() if "| caam_autos |" in line)
+
+
+def test_daily_flows_chart_when_a_daily_mart_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = _home(tmp_path, monkeypatch)
+    build_sample_warehouse(p.home, daily=True)
+    files = _render()
+    assert any(c.name == "flows_daily.png" for c in files.charts)
+
+
+def test_a_missing_mart_is_said_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import duckdb
+
+    p = _home(tmp_path, monkeypatch)
+    db = build_sample_warehouse(p.home)
+    con = duckdb.connect(str(db))
+    con.execute("drop table marts.mart_etf_flows_weekly")
+    con.close()
+    text = _render().markdown.read_text(encoding="utf-8")
+    assert "（数据暂缺：marts.mart_etf_flows_weekly 未发布）" in text
