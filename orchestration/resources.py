@@ -1,8 +1,8 @@
 """Run-level settings and the single-writer lock."""
 
-
 import fcntl
 import os
+import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -50,9 +50,12 @@ class BuildSettings(dg.ConfigurableResource):
 class WriterLock(dg.ConfigurableResource):
     """Serialises runs that write the working database (an flock on a file beside it).
 
-    With the in-process executor, setup and teardown bracket the whole run. Dagster's run queue
-    also limits runs tagged ``warehouse/writer`` to one (``dagster.yaml``); dbt-duckdb's connect
-    retries are the last backstop.
+    With the in-process executor, setup and teardown bracket the whole run, so a second run waits
+    here before its first step. This lock is what serialises ``warehouse build`` (which runs
+    ``execute_in_process`` and so bypasses the run queue); for runs launched from the UI or the
+    schedule, Dagster's run queue also limits runs tagged ``warehouse/writer`` to one
+    (``dagster.yaml``). dbt-duckdb's connect retries are the last backstop. The kernel releases
+    the flock when the process dies, so a killed build never leaves it held.
     """
 
     timeout_seconds: float = 1800.0
@@ -61,17 +64,29 @@ class WriterLock(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         lock_path = paths().working_db.parent / ".writer.lock"
         lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "w")
+        handle = open(lock_path, "a+")  # noqa: SIM115 (held for the run; "a+", not "w": keeps the holder's pid)
         deadline = time.monotonic() + self.timeout_seconds
+        waiting = False
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
+                if not waiting:
+                    waiting = True
+                    handle.seek(0)
+                    holder = handle.read().strip() or "?"
+                    message = f"waiting for another build (pid {holder}) to release {lock_path}"
+                    context.log.info(message)
+                    print(f"  … {message}", file=sys.stderr, flush=True)
                 if time.monotonic() > deadline:
                     handle.close()
-                    raise TimeoutError(f"another build holds {lock_path} for more than {self.timeout_seconds:.0f} s")
+                    raise TimeoutError(
+                        f"another build holds {lock_path} for more than {self.timeout_seconds:.0f} s"
+                    ) from None
                 time.sleep(0.5)
+        handle.seek(0)
+        handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
         self._handle = handle

@@ -41,7 +41,15 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
                     metadata={"failed_sources": names},
                 )
         version = publish(week=weeks[-1] if weeks else None, as_of=build.as_of_moment(context).isoformat())
-        return dg.MaterializeResult(metadata={"version": version.name, "path": str(version.path)})
+        marts = (version.record or {}).get("marts", {})
+        return dg.MaterializeResult(
+            metadata={
+                "version": version.name,
+                "path": str(version.path),
+                "mart_rows": dg.MetadataValue.json({name: entry["rows"] for name, entry in marts.items()}),
+                "empty_marts": ", ".join(sorted(name for name, entry in marts.items() if not entry["rows"])),
+            }
+        )
 
     @dg.asset(
         key=REPORT_KEY,

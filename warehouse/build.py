@@ -8,6 +8,7 @@ Dagster UI's run history.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,8 +37,10 @@ def ensure_dagster_home(p: Paths | None = None) -> Path:
     home = p.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML)
+    if not config.exists():  # written whole (two first builds may start at once)
+        tmp = config.with_name(f"dagster.yaml.{os.getpid()}.tmp")
+        tmp.write_text(DAGSTER_YAML)
+        os.replace(tmp, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -71,6 +74,7 @@ def run_build(week: str, *, as_of: datetime | None = None, live: bool = False, s
     handler = PROGRESS.reset(stream)
     job = defs.resolve_job_def(WEEKLY_BUILD)
     with dg.DagsterInstance.get() as instance:
+        _fail_abandoned_runs(instance)
         result = job.execute_in_process(
             partition_key=week,
             run_config={
@@ -79,7 +83,7 @@ def run_build(week: str, *, as_of: datetime | None = None, live: bool = False, s
             },
             instance=instance,
             raise_on_error=False,
-            tags={"warehouse/cli": "build"},
+            tags={"warehouse/cli": "build", "warehouse/pid": str(os.getpid()), "warehouse/host": socket.gethostname()},
         )
     report_folder = p.reports / week
     files = sorted(str(f) for f in report_folder.glob("summary.*")) if result.success else []
@@ -92,3 +96,40 @@ def run_build(week: str, *, as_of: datetime | None = None, live: bool = False, s
         failures=handler.failures,
         report_files=files,
     )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie has exited; only its exit status is left
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _fail_abandoned_runs(instance: Any) -> list[str]:
+    """Mark earlier CLI builds of this home whose process died (SIGKILL, OOM, power loss) as failed.
+
+    Such a run stays STARTED in the run storage forever, and the run queue's ``warehouse/writer``
+    limit of one would hold every queued UI or scheduled run back behind it.
+    """
+    import dagster as dg
+
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED], tags={"warehouse/cli": "build"}
+        )
+    )
+    failed = []
+    for record in records:
+        run = record.dagster_run
+        pid, host = run.tags.get("warehouse/pid"), run.tags.get("warehouse/host")
+        if not pid or not pid.isdigit() or host != socket.gethostname() or _process_alive(int(pid)):
+            continue
+        instance.report_run_failed(run, message=f"the build process (pid {pid}) died before the run finished")
+        failed.append(run.run_id)
+    return failed

@@ -50,15 +50,36 @@ class NotPublishedError(FileNotFoundError):
     """No version of the warehouse has been published yet."""
 
 
-@contextmanager
-def serving(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the published database."""
+def resolve_serving(path: Path | None = None) -> Path:
+    """The database file of the version the serving link points at right now.
+
+    Readers open this resolved path rather than the link, so that the connection (and DuckDB's
+    ``.wal`` lookup beside it) belongs to one version folder, whatever a publish swaps meanwhile.
+    """
     path = Path(path or paths().serving_db)
     if not path.exists():
         raise NotPublishedError(
             f"no published warehouse at {path}; run `warehouse build --week <week>` or `make demo` first"
         )
-    con = _connect(path.resolve(), read_only=True, retry_seconds=5.0)
+    return path.resolve()
+
+
+@contextmanager
+def serving(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published database (the version current when it opened).
+
+    The connection keeps reading that version even after later publishes or pruning (a pruned
+    file is unlinked, not overwritten); open a new connection to see a newer version.
+    """
+    for attempt in range(3):
+        target = resolve_serving(path)
+        try:
+            con = _connect(target, read_only=True, retry_seconds=5.0)
+            break
+        except duckdb.IOException:
+            # pruned between resolving the link and opening the file: resolve again
+            if attempt == 2 or target.exists():
+                raise
     try:
         yield con
     finally:

@@ -1,0 +1,74 @@
+"""One writer at a time, any number of readers: two full builds and a reader process at once."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from warehouse.database import serving
+from warehouse.publish import current_version, verify, verify_parquet
+from warehouse.settings import Paths
+
+from .test_publish_support import Reader, build_output, publish_synthetic, start_build, wait_for
+
+pytestmark = pytest.mark.slow
+
+STEP_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}
+
+
+def _step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float]:
+    """From the first step's start to the last step's end: the time a run used the working database."""
+    times = [
+        record.timestamp
+        for record in instance.all_logs(run_id)
+        if record.dagster_event is not None and record.dagster_event.event_type_value in STEP_EVENTS
+    ]
+    return min(times), max(times)
+
+
+def test_two_builds_serialise_while_a_reader_sees_whole_versions(minimal_landing: Paths, tmp_path: Path) -> None:
+    p = minimal_landing
+    publish_synthetic(p)  # v0001, so the reader has a version from its first read on
+    reader = Reader(p, tmp_path / "reader")
+    builds = []
+    try:
+        builds.append(start_build(p, tmp_path / "first"))
+        lock = p.working_db.parent / ".writer.lock"
+        wait_for(
+            lambda: (lock.exists() and lock.read_text().strip() == str(builds[0].pid)) or builds[0].poll() is not None,
+            300,
+            what="the first build to take the writer lock",
+        )
+        builds.append(start_build(p, tmp_path / "second"))  # e.g. a scheduled build while a manual one runs
+        codes = [build.wait(timeout=900) for build in builds]
+    finally:
+        for build in builds:
+            if build.poll() is None:
+                os.killpg(build.pid, signal.SIGKILL)
+        report = reader.stop()
+
+    outputs = [build_output(tmp_path / name) for name in ("first", "second")]
+    assert codes == [0, 0], "\n\n".join(outputs)
+    assert "waiting for another build" in outputs[1]  # the second build waited for the lock, and said so
+
+    instance = dg.DagsterInstance.from_config(str(p.dagster_home))
+    runs = instance.get_runs(filters=dg.RunsFilter(tags={"warehouse/cli": "build"}))
+    assert sorted(run.status.value for run in runs) == ["SUCCESS", "SUCCESS"]
+    first, second = sorted(_step_window(instance, run.run_id) for run in runs)
+    assert first[1] <= second[0], f"the two runs' steps overlapped in the working database: {first} {second}"
+
+    assert current_version(p).number == 3
+    with serving() as con:
+        assert verify(con) == 3
+        assert con.execute("select count(*) from marts.mart_exports_monthly").fetchall()[0][0] > 3  # the real mart
+    assert verify_parquet((p.serving / "current").resolve()) == 3
+
+    # the reader: zero errors, every read one complete version, versions seen in order
+    assert report["error_count"] == 0, report["errors"]
+    assert report["versions"] == [1, 2, 3], report
+    assert report["held_ok"] and report["held_version"] == 1  # opened before both publishes, still fine
+    assert report["reads"] > 100 and report["parquet_reads"] > 30, report
