@@ -39,7 +39,9 @@ def dbt_models(
     variables = dbt_vars(last_week(context), build.as_of_moment(context).isoformat())
     context.log.info(f"dbt vars: {variables}")
     os.environ["WAREHOUSE_DUCKDB"] = str(paths().working_db)  # read by dbt_project/profiles.yml
-    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+    # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
+    target = DBT_PROJECT_DIR / "target" / "build"
+    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context, target_path=target).stream()
 
 
 def dbt_resource() -> DbtCliResource:

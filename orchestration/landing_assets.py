@@ -87,6 +87,19 @@ def _fetch_live(context: dg.AssetExecutionContext, source: Source) -> tuple[list
     return landed, failed
 
 
+def _unreadable(loads: list[Load]) -> list[str]:
+    """Landing files that are missing or corrupt (their Parquet footer does not read whole)."""
+    from ingestion.landing import LandingError, verify_load
+
+    problems = []
+    for load in loads:
+        try:
+            verify_load(load)
+        except LandingError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def _preview(load: Load | None) -> dg.MetadataValue | None:
     if load is None or load.rows == 0:
         return None
@@ -138,6 +151,15 @@ def build_landing_asset(source: Source) -> dg.AssetsDefinition:
             new_loads += fetched
         as_of = build.as_of_moment(context)
         loads = [ld for ld in list_loads(source=source.name) if ld.available_at_dt <= as_of]
+        corrupt = _unreadable(loads)
+        if corrupt:
+            raise dg.Failure(
+                description=f"{source.name}: {len(corrupt)} landing file(s) cannot be read: "
+                + "; ".join(corrupt)
+                + ". Restore the file, or remove its manifest (.json) to drop that load.",
+                metadata={"files": corrupt},
+                allow_retries=False,
+            )
         with working() as con:
             usable = refresh_source_view(con, source, loads)
             con.execute("delete from landing._fetch_failures where source = ?", [source.name])

@@ -52,6 +52,7 @@ class ProgressHandler(logging.Handler):
             ):
                 error = error.cause
             message = error.message.strip().splitlines()[0] if error and error.message else "failed"
+            message = message.removeprefix("dagster._core.definitions.events.Failure: ")
             self.failures.append(f"{step}: {message}")
             print(f"  ✗ {step}: {message}", file=self.stream, flush=True)
         elif kind == "STEP_SKIPPED":

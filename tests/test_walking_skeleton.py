@@ -104,7 +104,17 @@ def test_sources_lists_every_registered_source_with_its_check(built: Paths) -> N
 
 def test_the_report_prints_the_month_the_week_covers(built: Paths) -> None:
     summary = (built.reports / DEMO_WEEK / "summary.md").read_text(encoding="utf-8")
-    assert "2023年03月" in summary and "3,155.9" in summary
+    assert "进出口总览（2023年3月）" in summary and "| 出口 | 3155.9 | +14.80 | -6.80 |" in summary
+
+
+def test_a_rebuild_with_nothing_changed_is_skipped(built: Paths) -> None:
+    from warehouse.publish import current_version
+
+    before = current_version()
+    result = CliRunner().invoke(main, ["build", "--week", DEMO_WEEK, "--as-of", DEMO_AS_OF.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "Nothing changed since the last build of 2023-W15" in result.output
+    assert current_version() == before  # nothing republished
 
 
 def test_ingest_lands_a_new_load_and_says_so(built: Paths, tmp_path: Path) -> None:

@@ -12,10 +12,11 @@ import socket
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from warehouse.fingerprint import BuildInputs, build_inputs, read_record, write_record
 from warehouse.settings import Paths, paths
 
 DAGSTER_YAML = """\
@@ -54,23 +55,69 @@ class BuildOutcome:
     seconds: float
     failures: list[str] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
+    skipped: bool = False
+    version: str | None = None
 
 
-def run_build(week: str, *, as_of: datetime | None = None, live: bool = False, stream: Any = None) -> BuildOutcome:
-    """Materialise every asset of the weekly build for ``week`` in this process."""
+def _unchanged_since_last_build(p: Paths, inputs: BuildInputs) -> dict | None:
+    """The last build's record when it had the same inputs and its version is still published."""
+    from warehouse.publish import current_version
+
+    record = read_record(p)
+    current = current_version(p)
+    if not record or current is None or record.get("inputs") != inputs.digest():
+        return None
+    if record.get("version") != current.name:
+        return None
+    if not all(Path(f).exists() for f in record.get("report_files") or [None]):
+        return None
+    return record
+
+
+def run_build(
+    week: str,
+    *,
+    as_of: datetime | None = None,
+    live: bool = False,
+    force: bool = False,
+    stream: Any = None,
+) -> BuildOutcome:
+    """Materialise every asset of the weekly build for ``week`` in this process.
+
+    Without ``live`` and ``force``, a build whose inputs (week, cut-off, visible loads, code and
+    definitions) equal those of the last successful build, still published, is skipped.
+    """
     stream = stream or sys.stderr
     started = time.monotonic()
     p = paths().ensure()
     ensure_dagster_home(p)
+    from warehouse.calendar import get_week
+
+    report_moment = get_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
+    as_of = as_of or datetime.now(UTC)
+    inputs = build_inputs(week, as_of, report_moment)
+    if not (live or force):
+        record = _unchanged_since_last_build(p, inputs)
+        if record is not None:
+            print(f"  Nothing changed since the last build of {week} ({record['version']}); skipped.", file=stream)
+            return BuildOutcome(
+                week=week,
+                as_of=as_of.isoformat(),
+                success=True,
+                run_id="",
+                seconds=time.monotonic() - started,
+                report_files=record["report_files"],
+                skipped=True,
+                version=record["version"],
+            )
     import dagster as dg
 
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
     from orchestration.progress import PROGRESS
-    from warehouse.calendar import get_week
+    from warehouse.publish import current_version
 
-    get_week(week)  # fails early, with a clear message, for a holiday or unknown week
-    as_of_text = as_of.isoformat() if as_of else ""
+    as_of_text = as_of.isoformat()
     handler = PROGRESS.reset(stream)
     job = defs.resolve_job_def(WEEKLY_BUILD)
     with dg.DagsterInstance.get() as instance:
@@ -87,14 +134,18 @@ def run_build(week: str, *, as_of: datetime | None = None, live: bool = False, s
         )
     report_folder = p.reports / week
     files = sorted(str(f) for f in report_folder.glob("summary.*")) if result.success else []
+    version = current_version(p)
+    if result.success and not live:
+        write_record(p, inputs, version.name if version else None, files)
     return BuildOutcome(
         week=week,
-        as_of=as_of_text or "now",
+        as_of=as_of_text,
         success=result.success,
         run_id=result.run_id,
         seconds=time.monotonic() - started,
         failures=handler.failures,
         report_files=files,
+        version=version.name if version else None,
     )
 
 

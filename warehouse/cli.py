@@ -41,7 +41,7 @@ def main() -> None:
 
 def _report_build(outcome) -> None:
     p = paths()
-    status = "succeeded" if outcome.success else "FAILED"
+    status = "unchanged (skipped)" if outcome.skipped else ("succeeded" if outcome.success else "FAILED")
     click.echo(
         f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).",
         err=True,
@@ -65,14 +65,15 @@ def _report_build(outcome) -> None:
     "--as-of", "as_of", default=None, help="Build as the warehouse knew things at this moment (ISO 8601 with offset)."
 )
 @click.option("--live", is_flag=True, help="Fetch with akshare before building (default: landed data only).")
-def build(week: str, as_of: str | None, live: bool) -> None:
+@click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
+def build(week: str, as_of: str | None, live: bool, force: bool) -> None:
     """Land, check, build, publish and render the report for one week."""
     from warehouse.build import run_build
     from warehouse.calendar import UnknownWeekError
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
-        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live)
+        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force)
     except UnknownWeekError as exc:
         raise click.ClickException(str(exc)) from exc
     _report_build(outcome)
