@@ -18,3 +18,34 @@
 {% macro yyyymmdd(column) -%}
     cast(strptime(trim(cast({{ column }} as varchar)), '%Y%m%d') as date)
 {%- endmacro %}
+
+{#- the 'YYYYMMDD' date parameter of a per-date call (sources without a date column) -#}
+{% macro param_date(name='date') -%}
+    {{ yyyymmdd("_params->>'" ~ name ~ "'") }}
+{%- endmacro %}
+
+{#- a string parameter of the call (e.g. symbol, indicator) -#}
+{% macro param(name) -%}
+    (_params->>'{{ name }}')
+{%- endmacro %}
+
+{#-
+    A 6-digit security / fund code, whatever the upstream's type ('600000', 600000, 'sh600000',
+    '600000.SH'); the regular expression only runs on values that are not already 6 characters
+    (it would cost seconds over millions of per-stock rows).
+-#}
+{% macro security_code(column) -%}
+    (case
+        when length(cast({{ column }} as varchar)) = 6 then cast({{ column }} as varchar)
+        else lpad(regexp_extract(cast({{ column }} as varchar), '(\d+)', 1), 6, '0')
+    end)
+{%- endmacro %}
+
+{#- CPCA wide tables: a year column name ('2023年') and a month label ('3月') -> date '2023-03-01' -#}
+{% macro cpca_month(year_column_name, month_label) -%}
+    make_date(
+        cast(regexp_extract({{ year_column_name }}, '(\d{4})', 1) as integer),
+        cast(regexp_extract({{ month_label }}, '(\d{1,2})', 1) as integer),
+        1
+    )
+{%- endmacro %}

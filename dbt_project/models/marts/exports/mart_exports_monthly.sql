@@ -1,65 +1,61 @@
-with customs as (
-    select * from {{ ref('stg_eastmoney__customs_trade_monthly') }}
+{#-
+    出口: one row per month, dimension and member. Headline exports, imports and trade balance
+    (macro_china_hgjck, 千美元 -> 亿美元), exports by partner and by product (curated customs tables,
+    万美元 -> 亿美元). yoy is the published one where the publisher gives one (balance: computed);
+    share_pct = value / the month's headline exports.
+-#}
+with monthly_metrics as (
+    select
+        category,
+        indicator,
+        indicator_name,
+        month,
+        value,
+        yoy_pct,
+        yoy_pct_prev,
+        yoy_change_pp,
+        yoy_pct_published,
+        yoy_pct_computed,
+        yoy_disagrees,
+        source_name,
+        published_at,
+        loaded_at,
+        is_demo
+    from {{ ref('int_monthly_metrics_computed') }}
+    where category in ('customs_total', 'customs_partner', 'customs_product')
 ),
 
-headline as (
+headline_exports as (
     select
-        month, 'total' as dimension, 'exports' as member, '出口' as member_name,
-        exports_usd_100m as value_usd_100m, exports_yoy_pct_published as yoy_pct_published,
-        'macro_china_hgjck' as source_name, loaded_at, published_at, is_demo
-    from customs
-    union all
-    select
-        month, 'total', 'imports', '进口',
-        imports_usd_100m, imports_yoy_pct_published,
-        'macro_china_hgjck', loaded_at, published_at, is_demo
-    from customs
-    union all
-    select
-        month, 'total', 'trade_balance', '贸易差额',
-        exports_usd_100m - imports_usd_100m, cast(null as double),
-        'macro_china_hgjck', loaded_at, published_at, is_demo
-    from customs
-),
-
-exports_total as (
-    select month, value_usd_100m as total_exports_usd_100m
-    from headline
-    where member = 'exports'
-),
-
-with_yoy as (
-    select
-        headline.*,
-        {{ yoy_pct('value_usd_100m', 'dimension, member') }} as yoy_pct_computed
-    from headline
-),
-
-with_prev as (
-    select
-        with_yoy.*,
-        coalesce(yoy_pct_published, yoy_pct_computed) as yoy_pct,
-        {{ months_ago('coalesce(yoy_pct_published, yoy_pct_computed)', 1, 'dimension, member') }} as yoy_pct_prev
-    from with_yoy
+        month,
+        value as exports_usd_100m
+    from monthly_metrics
+    where category = 'customs_total' and indicator = 'exports'
 )
 
 select
-    with_prev.month,
-    with_prev.dimension,
-    with_prev.member,
-    with_prev.member_name,
-    with_prev.value_usd_100m,
-    with_prev.yoy_pct,
-    with_prev.yoy_pct_prev,
-    with_prev.yoy_pct - with_prev.yoy_pct_prev as yoy_change_pp,
-    case when with_prev.dimension = 'total' and with_prev.member <> 'exports' then null
-         else with_prev.value_usd_100m / nullif(exports_total.total_exports_usd_100m, 0) * 100 end as share_pct,
-    with_prev.yoy_pct_published,
-    with_prev.yoy_pct_computed,
-    coalesce(abs(with_prev.yoy_pct_published - with_prev.yoy_pct_computed) > 0.5, false) as yoy_disagrees,
-    with_prev.source_name,
-    with_prev.loaded_at,
-    with_prev.published_at,
-    with_prev.is_demo
-from with_prev
-left join exports_total on with_prev.month = exports_total.month
+    monthly_metrics.month,
+    case monthly_metrics.category
+        when 'customs_total' then 'total'
+        when 'customs_partner' then 'partner'
+        when 'customs_product' then 'product'
+    end as dimension,
+    monthly_metrics.indicator as member,
+    monthly_metrics.indicator_name as member_name,
+    monthly_metrics.value as value_usd_100m,
+    monthly_metrics.yoy_pct,
+    monthly_metrics.yoy_pct_prev,
+    monthly_metrics.yoy_change_pp,
+    case
+        when monthly_metrics.category = 'customs_total' and monthly_metrics.indicator <> 'exports' then null
+        else monthly_metrics.value / nullif(headline_exports.exports_usd_100m, 0) * 100
+    end as share_pct,
+    monthly_metrics.yoy_pct_published,
+    monthly_metrics.yoy_pct_computed,
+    monthly_metrics.yoy_disagrees,
+    monthly_metrics.published_at,
+    monthly_metrics.source_name,
+    monthly_metrics.loaded_at,
+    monthly_metrics.is_demo
+from monthly_metrics
+left join headline_exports on monthly_metrics.month = headline_exports.month

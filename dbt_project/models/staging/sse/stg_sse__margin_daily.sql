@@ -1,0 +1,34 @@
+{#- 上交所融资融券汇总 (stock_margin_sse): one row per trading day; amounts 元 -> 亿元 -#}
+with landed as (
+    select
+        {{ yyyymmdd('"信用交易日期"') }} as trade_date,
+        cast("融资余额" as double) / 1e8 as financing_balance_cny_100m,
+        cast("融资买入额" as double) / 1e8 as financing_buy_cny_100m,
+        cast("融券余量" as double) as shares_lent,
+        cast("融券余量金额" as double) / 1e8 as lending_balance_cny_100m,
+        cast("融券卖出量" as double) as shares_sold_short,
+        cast("融资融券余额" as double) / 1e8 as margin_balance_cny_100m,
+        _series,
+        _load_id,
+        _available_at,
+        _demo
+    from {{ source('landing', 'stock_margin_sse') }}
+),
+
+visible as (
+    {{ visible_versions('landed', 'stock_margin_sse', key=['trade_date'], period='trade_date', grain='day') }}
+)
+
+select
+    trade_date,
+    financing_balance_cny_100m,
+    financing_buy_cny_100m,
+    shares_lent,
+    lending_balance_cny_100m,
+    shares_sold_short,
+    margin_balance_cny_100m,
+    published_at,
+    _load_id as load_id,
+    _available_at as loaded_at,
+    _demo as is_demo
+from visible
