@@ -1,7 +1,14 @@
-"""What `warehouse sources` prints: each source's last load, rows and latest check result."""
+"""What `warehouse sources` prints: each source's last load, rows and latest check result.
+
+The check columns come from the ``quality`` schema (``expectations/store.py``): the latest row of
+``quality.check_results`` per source (every run of every check is kept there) and the loads
+``quality.load_status`` quarantines. Rows and the latest period count usable loads only: a
+quarantined load stays in the landing zone for inspection but no build reads it.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -11,8 +18,32 @@ from ingestion.registry import registry
 from warehouse.settings import paths
 
 
-def _latest_checks() -> dict[str, tuple[str, str, str]]:
-    """source -> (status, checked_at, summary) from the working database, else the published one."""
+@dataclass
+class QualityState:
+    """The quality schema as `warehouse sources` needs it."""
+
+    latest: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # source -> (status, checked_at, summary)
+    runs: dict[str, int] = field(default_factory=dict)  # source -> checks recorded
+    quarantined: dict[str, set[str]] = field(default_factory=dict)  # source -> load ids
+    database: str | None = None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'quality' and table_name = ?", [table]
+        ).fetchone()[0]
+    )
+
+
+def _status(passed: bool, severity: str) -> str:
+    if not passed:
+        return "FAILED"
+    return "warning" if severity == "WARN" else "passed"
+
+
+def quality_state() -> QualityState:
+    """The quality schema of the working database, else of the published one (a build holds the lock)."""
     p = paths()
     for path in (p.working_db, p.serving_db):
         if not path.exists():
@@ -22,37 +53,47 @@ def _latest_checks() -> dict[str, tuple[str, str, str]]:
         except duckdb.Error:
             continue  # the working database is locked by a running build: use the published copy
         try:
-            exists = con.execute(
-                "select count(*) from duckdb_tables() where schema_name = 'quality' and table_name = 'check_results'"
-            ).fetchone()[0]
-            if not exists:
+            if not _has_table(con, "check_results"):
                 continue
+            state = QualityState(database=str(path))
             rows = con.execute(
                 """
-                select source, severity, passed, cast(checked_at as varchar), summary
+                select source, severity, passed, strftime(checked_at at time zone 'UTC', '%Y-%m-%d %H:%M:%S UTC'),
+                       summary, count(*) over (partition by source)
                 from quality.check_results
-                qualify row_number() over (partition by source order by checked_at desc) = 1
+                qualify row_number() over (partition by source order by checked_at desc, run_id desc) = 1
                 """
             ).fetchall()
-            return {
-                src: ("FAILED" if not passed else ("warning" if sev == "WARN" else "passed"), at, summary)
-                for src, sev, passed, at, summary in rows
-            }
+            for src, severity, passed, at, summary, runs in rows:
+                state.latest[src] = (_status(passed, severity), at, summary)
+                state.runs[src] = int(runs)
+            if _has_table(con, "load_status"):
+                for src, load_id in con.execute(
+                    "select source, load_id from quality.load_status where status = 'failed'"
+                ).fetchall():
+                    state.quarantined.setdefault(src, set()).add(load_id)
+            return state
         finally:
             con.close()
-    return {}
+    return QualityState()
 
 
 def source_status() -> list[dict[str, Any]]:
-    checks = _latest_checks()
+    state = quality_state()
     rows = []
     for name, source in registry().items():
         loads = list_loads(source=name)
+        quarantined = state.quarantined.get(name, set())
+        usable = [ld for ld in loads if ld.load_id not in quarantined]
         newest: dict[str, Any] = {}
-        for load in loads:
+        for load in usable:
             newest[load.params_key] = load
         last = loads[-1] if loads else None
-        status, checked_at, summary = checks.get(name, ("not checked yet", None, None))
+        status, checked_at, summary = state.latest.get(name, ("not checked yet", None, None))
+        shown = status
+        held = [ld for ld in loads if ld.load_id in quarantined]
+        if held:
+            shown += f" ({len(held)} load{'s' if len(held) > 1 else ''} quarantined)"
         rows.append(
             {
                 "source": name,
@@ -62,12 +103,15 @@ def source_status() -> list[dict[str, Any]]:
                 "loads": len(loads),
                 "last_load_id": last.load_id if last else None,
                 "last_available_at": last.available_at if last else None,
-                "rows": sum(ld.rows for ld in newest.values()) if loads else None,
-                "latest_period": max((ld.period_max for ld in loads if ld.period_max), default=None),
+                "rows": sum(ld.rows for ld in newest.values()) if usable else None,
+                "latest_period": max((ld.period_max for ld in usable if ld.period_max), default=None),
                 "akshare_version": last.akshare_version if last else None,
-                "check_status": status,
+                "check_status": shown,
+                "check_result": status,
                 "checked_at": checked_at,
+                "checks_recorded": state.runs.get(name, 0),
                 "check_summary": summary,
+                "quarantined_loads": sorted(ld.load_id for ld in held),
             }
         )
     return rows
