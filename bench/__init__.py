@@ -1,0 +1,1 @@
+"""Benchmarks of the warehouse (ratios, not timed tests): `python -m bench --help`, bench/README.md."""
