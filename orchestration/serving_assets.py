@@ -1,6 +1,5 @@
 """The last two steps of a build: publish the marts, then render the week's report."""
 
-
 import dagster as dg
 
 from orchestration.partitions import run_weeks, weekly_partitions
@@ -23,16 +22,22 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
         tags={"warehouse/writer": "true"},
         description="Write-audit-publish: the marts copied into a new read-only serving database and Parquet files, swapped in atomically.",
     )
-    def serving_warehouse(context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock) -> dg.MaterializeResult:
+    def serving_warehouse(
+        context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock
+    ) -> dg.MaterializeResult:
         from warehouse.database import working
         from warehouse.publish import publish
 
         weeks = run_weeks(context)
         if build.live:
             with working() as con:
-                failed = con.execute(
-                    "select source, error from landing._fetch_failures where run_id = ?", [context.run_id]
-                ).fetchall() if _has_fetch_table(con) else []
+                failed = (
+                    con.execute(
+                        "select source, error from landing._fetch_failures where run_id = ?", [context.run_id]
+                    ).fetchall()
+                    if _has_fetch_table(con)
+                    else []
+                )
             if failed:
                 names = sorted({s for s, _ in failed})
                 raise dg.Failure(
@@ -76,7 +81,7 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
     return [serving_warehouse, weekly_summary]
 
 
-def _has_fetch_table(con) -> bool:  # noqa: ANN001
+def _has_fetch_table(con) -> bool:
     return bool(
         con.execute(
             "select count(*) from duckdb_tables() where schema_name = 'landing' and table_name = '_fetch_failures'"

@@ -110,7 +110,9 @@ def _check_text(check: dict[str, Any] | None) -> tuple[str, str]:
     else:
         verdict = "通过"
     summary = str(check.get("summary") or "").splitlines()
-    detail = "；".join(s.lstrip("- ").strip() for s in summary[1:3]) if len(summary) > 1 else ""
+    # the failing rows stay in quality.check_results and the Dagster UI; the appendix names the rule
+    items = [line.lstrip("- ").strip().split("; ", 1)[0] for line in summary[1:3]]
+    detail = "；".join(item if len(item) <= 160 else item[:159] + "…" for item in items)
     return verdict, detail
 
 

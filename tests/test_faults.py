@@ -64,6 +64,14 @@ def _dbt_build_pid(build_pid: int) -> int | None:
     return None
 
 
+def _lines_of(dbt_log: Path, pid: int) -> str:
+    """The lines one dbt process wrote to the shared JSON log."""
+    if not dbt_log.exists():
+        return ""
+    tag = f'"pid": {pid},'
+    return "\n".join(line for line in dbt_log.read_text(errors="replace").splitlines() if tag in line)
+
+
 def test_sigkill_in_the_middle_of_dbt(minimal_landing: Paths, tmp_path: Path) -> None:
     p = minimal_landing
     publish_synthetic(p)
@@ -77,12 +85,13 @@ def test_sigkill_in_the_middle_of_dbt(minimal_landing: Paths, tmp_path: Path) ->
         )
         dbt_log = Path(f"/proc/{dbt_pid}/cwd").resolve() / environ["DBT_LOG_PATH"] / "dbt.log"  # may be relative
         started = re.compile(r"\d+ of \d+ START ")
-        wait_for(lambda: dbt_log.exists() and started.search(dbt_log.read_text(errors="replace")), 120, 0.05, "a model")
+        # dbt.log is appended to by every build (one target folder); read only this dbt's lines
+        wait_for(lambda: started.search(_lines_of(dbt_log, dbt_pid)), 120, 0.05, "a model")
     finally:
         os.killpg(build.pid, signal.SIGKILL)  # the build and its dbt child, which holds the DuckDB lock
         build.wait(timeout=30)
     wait_for(lambda: not _alive(dbt_pid), 30, what="dbt to die")
-    assert "Done. PASS" not in dbt_log.read_text(errors="replace")  # killed mid-run, not after
+    assert "Done. PASS" not in _lines_of(dbt_log, dbt_pid)  # killed mid-run, not after
     assert "serving__warehouse" not in build_output(tmp_path / "killed")
 
     assert snapshot(p.serving) == before  # database, Parquet files and links byte-for-byte unchanged

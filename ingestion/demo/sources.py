@@ -727,6 +727,7 @@ def hsgt_hist() -> list[LoadSpec]:
 def hsgt_hold() -> list[LoadSpec]:
     nb = ST.northbound()
     px = ST.prices()
+    capital = ST.share_capital()
     out = []
     for day in per_stock_dates():
         i = px.index.get_loc(day)
@@ -737,7 +738,8 @@ def hsgt_hold() -> list[LoadSpec]:
             held = float(nb["holding"].at[day, s.code])
             added = float(nb["shares"].at[day, s.code])
             value = float(nb["value"].at[day, s.code])
-            float_shares = s.total_shares * 1e4 * s.float_ratio
+            total = capital[s.code]
+            float_shares = total * s.float_ratio
             mv = round(held * price, 2)
             mv_before = (held - added) * prev_price
             rows.append(
@@ -749,12 +751,12 @@ def hsgt_hold() -> list[LoadSpec]:
                     "今日持股-股数": round(held, 2),
                     "今日持股-市值": mv,
                     "今日持股-占流通股比": round(held / float_shares * 100, 2),
-                    "今日持股-占总股本比": round(held / (s.total_shares * 1e4) * 100, 2),
+                    "今日持股-占总股本比": round(held / total * 100, 2),
                     "今日增持估计-股数": round(added, 2),
                     "今日增持估计-市值": round(value, 2),
                     "今日增持估计-市值增幅": round((mv / mv_before - 1) * 100, 2) if mv_before > 0 else 0.0,
                     "今日增持估计-占流通股比": round(added / float_shares * 1000, 2),
-                    "今日增持估计-占总股本比": round(added / (s.total_shares * 1e4) * 1000, 2),
+                    "今日增持估计-占总股本比": round(added / total * 1000, 2),
                     "所属板块": ST.EM_BOARD[s.industry],
                     "日期": day,
                 }
@@ -1010,6 +1012,7 @@ def etf_hist() -> list[LoadSpec]:
 def ggcg() -> list[LoadSpec]:
     records = ST.shareholder_changes()
     px = ST.prices()
+    capital = ST.share_capital()
     stocks = ST.by_code()
     out = []
     for day in snapshot_dates():
@@ -1022,7 +1025,7 @@ def ggcg() -> list[LoadSpec]:
             s = stocks[r.code]
             price = float(px.at[day, r.code])
             prev = float(px[r.code].iloc[i - 1])
-            total = s.total_shares * 1e4
+            total = capital[r.code]
             float_shares = total * s.float_ratio
             after = round(float(g.uniform(0.01, 0.3)) * total, 2)
             after_float = round(min(after, float_shares), 2)
@@ -1053,6 +1056,7 @@ def ggcg() -> list[LoadSpec]:
 @builder("planned_reductions")
 def planned() -> list[LoadSpec]:
     plans = ST.planned_reductions()
+    capital = ST.share_capital()
     week_ends = [d for d in week_last_trading_days(D(2023, 3, 20), DATA_END)]
     cut = D(2023, 3, 17)
     batches = [(plans[plans["day"] <= cut], cut, "2021-01-04_2023-03-17")]
@@ -1069,7 +1073,9 @@ def planned() -> list[LoadSpec]:
                 "股票简称": part["name"].to_list(),
                 "股东名称": part["holder"].to_list(),
                 "拟减持股数上限": part["shares"].to_numpy(dtype=float),
-                "拟减持比例上限": part["ratio"].to_numpy(dtype=float),
+                "拟减持比例上限": [
+                    round(v / capital[c] * 100, 2) for v, c in zip(part["shares"], part["code"], strict=True)
+                ],
                 "参考价格": part["price"].to_numpy(dtype=float),
             }
         )

@@ -532,7 +532,6 @@ def planned_reductions() -> pd.DataFrame:
                 "name": s.name,
                 "holder": _holder(g, s),
                 "shares": shares,
-                "ratio": round(shares / (s.total_shares * 1e4) * 100, 2),
                 "price": price,
             }
         )
@@ -556,3 +555,27 @@ def planned_reductions() -> pd.DataFrame:
             add(wdays[int(g.integers(0, len(wdays)))], s, amount)
     frame = pd.DataFrame(rows).drop_duplicates(subset=["day", "code", "holder"])
     return frame.sort_values(["day", "code"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ share capital behind the 占比 columns
+@cache
+def share_capital() -> dict[str, float]:
+    """Total shares per stock (万股) for the ratio columns (占总股本比, 占流通股比, 拟减持比例上限).
+
+    The flows are drawn to reproduce the published aggregates, not from a stock's size, so a
+    small stock's registered capital could make a ratio implausible (northbound holding above
+    the float, a single change above the total). Capital is raised until northbound holds at
+    most 28 % of the float and one change or plan is at most 10 % of the total, as in real data.
+    """
+    holding = northbound()["holding"].max()
+    changes = shareholder_changes().groupby("code")["shares"].max()
+    plans = planned_reductions().groupby("code")["shares"].max()
+    out = {}
+    for s in universe():
+        out[s.code] = max(
+            s.total_shares * 1e4,
+            float(holding.get(s.code, 0.0)) / 0.28 / s.float_ratio,
+            float(changes.get(s.code, 0.0)) / 0.10,
+            float(plans.get(s.code, 0.0)) / 0.10,
+        )
+    return out
