@@ -73,8 +73,12 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
         last = rendered[-1]
         return dg.MaterializeResult(
             metadata={
+                "week": last.week,
                 "files": "\n".join(str(f) for r in rendered for f in r.files),
-                "summary": dg.MetadataValue.md(last.markdown.read_text(encoding="utf-8")),
+                "report": dg.MetadataValue.path(str(last.html)),
+                "render_seconds": round(sum(r.seconds for r in rendered), 2),
+                # tables and data sentences without chart images, which the UI cannot resolve
+                "summary": dg.MetadataValue.md(last.metadata_markdown),
             }
         )
 

@@ -52,6 +52,11 @@ mutation Launch($params: ExecutionParams!) {
 }
 """
 STATUS = "query Status($id: ID!) { runOrError(runId: $id) { ... on Run { status } } }"
+REPORT_METADATA = """
+{ assetOrError(assetKey: {path: ["report", "weekly_summary"]}) {
+    ... on Asset { assetMaterializations(limit: 1) { partition metadataEntries {
+        label ... on MarkdownMetadataEntry { mdStr } } } } } }
+"""
 
 
 @pytest.fixture
@@ -121,3 +126,10 @@ def test_the_ui_groups_assets_by_layer_and_runs_a_weekly_build(dagster_dev: int,
     assert status == "SUCCESS", f"run {run_id} ended {status}"
     assert (minimal_landing.reports / DEMO_WEEK / "summary.md").exists()
     assert minimal_landing.serving_db.exists()
+
+    # the report asset shows the week's tables as Markdown metadata in the UI (no chart images)
+    materialization = _graphql(port, REPORT_METADATA)["assetOrError"]["assetMaterializations"][0]
+    assert materialization["partition"] == DEMO_WEEK
+    summary = next(e["mdStr"] for e in materialization["metadataEntries"] if e["label"] == "summary")
+    assert "## 3. 出口" in summary
+    assert "|---" in summary and "![" not in summary
