@@ -14,8 +14,9 @@ imported and its context created before the clock starts (the one-time import is
    checks); the check steps' wall time from the event log (STEP_START to the step's end), which
    includes Dagster's own per-step cost.
 
-``--mode always`` validates every group with GX (``WAREHOUSE_GX_MODE=always``), the cost without
-the screen. Prints a table; nothing is written to bench/RESULTS.md.
+``--mode always`` (the default of a build) validates every group with GX: a BOOLEAN_ONLY pass over
+the whole suite, then COMPLETE for the failed expectations; ``--mode screen`` puts the vectorised
+screen in front (``WAREHOUSE_GX_MODE=screen``). Prints a table; nothing is written to bench/RESULTS.md.
 """
 
 from __future__ import annotations

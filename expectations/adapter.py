@@ -6,10 +6,13 @@ One call of :func:`check_source` per source and run:
    zone; loads are grouped by schema (column names and dtypes) and each group is one batch (a
    concatenated frame with a ``_load_id`` column), so a cold build costs one validation per
    source and schema, not one per load;
-2. each group is screened (``expectations.screen``: vectorised pandas, a few milliseconds); a
-   group the screen cannot clear, or every group under ``WAREHOUSE_GX_MODE=always``, is
-   validated by GX with ``result_format=COMPLETE``, and GX's result is the verdict: the failed
-   expectations, their observed values and up to 20 failing rows (file and line, or load and row);
+2. GX validates each group against the whole suite (``WAREHOUSE_GX_MODE=always``, the
+   default) in two passes: ``result_format=BOOLEAN_ONLY`` for every expectation (about half the
+   cost of COMPLETE), then ``COMPLETE`` for the expectations that failed, so GX's result is the
+   verdict and names the observed values and up to 20 failing rows (file and line, or load and
+   row). ``WAREHOUSE_GX_MODE=screen`` puts ``expectations.screen`` (vectorised pandas, a few
+   milliseconds) in front: GX then validates only what the screen cannot clear (for backfills
+   over thousands of loads; ``tests/test_quality_screen.py`` keeps the two in agreement);
 3. the load rules of the suite's ``meta`` (non-empty, row count against the previous load of the
    same parameters, freshness of each load) are evaluated per load;
 4. each load gets a verdict: ``failed`` (a critical expectation failed on its rows or its
@@ -18,7 +21,8 @@ One call of :func:`check_source` per source and run:
 5. the source as a whole is checked for freshness at the build's reference moment (a warning:
    the report flags stale sources rather than refusing to render).
 
-GX is imported lazily (only when a group needs it) and one ephemeral context serves the process.
+GX is imported lazily (at the first validation, never when the code location loads) and one
+ephemeral context serves the process.
 """
 
 from __future__ import annotations
@@ -48,8 +52,8 @@ log = logging.getLogger(__name__)
 
 
 def gx_mode() -> str:
-    """``screen`` (default: GX validates groups the screen cannot clear) or ``always``."""
-    mode = os.environ.get(GX_MODE_ENV, "screen").strip().lower() or "screen"
+    """``always`` (default: GX validates every group) or ``screen`` (GX validates what the screen cannot clear)."""
+    mode = os.environ.get(GX_MODE_ENV, "always").strip().lower() or "always"
     if mode not in ("screen", "always"):
         raise ValueError(f"{GX_MODE_ENV} must be 'screen' or 'always', not {mode!r}")
     return mode
@@ -549,17 +553,23 @@ def validate_group(
 ) -> tuple[list[Failure], int]:
     """The failures of one group and how many expectations GX validated.
 
-    ``screen``: GX validates the expectations the screen cannot clear (the others certainly
-    pass); ``always``: GX validates the whole suite.
+    ``always``: GX validates the whole suite with BOOLEAN_ONLY, then the failed expectations
+    again with COMPLETE (observed values, failing rows). ``screen``: GX validates, with
+    COMPLETE, only the expectations the screen cannot clear (the others certainly pass).
     """
-    selected: tuple[int, ...] | None = None
     if mode == "screen":
         expectations = expand_patterns(suite["expectations"], [str(c) for c in group.frame.columns])
         selected = tuple(i for i, clear in enumerate(screen(group.frame, expectations)) if not clear)
         if not selected:
             return [], 0
-    result = gx_validate(source.name, digest, group.frame, selected)
-    return _failures_from_gx(source, group, result), len(result.results)
+        result = gx_validate(source.name, digest, group.frame, selected)
+        return _failures_from_gx(source, group, result), len(result.results)
+    verdicts = gx_validate(source.name, digest, group.frame, None, result_format="BOOLEAN_ONLY")
+    failed = tuple(sorted(item.expectation_config.meta["position"] for item in verdicts.results if not item.success))
+    if not failed:
+        return [], len(verdicts.results)
+    result = gx_validate(source.name, digest, group.frame, failed)
+    return _failures_from_gx(source, group, result), len(verdicts.results)
 
 
 def check_source(

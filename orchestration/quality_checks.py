@@ -83,6 +83,8 @@ def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
             "suite_hash": outcome.suite_hash,
             "latest_period": str(outcome.freshness.get("latest_period")),
             "fresh": bool(outcome.freshness.get("fresh")),
+            "gx_expectations_validated": int(outcome.timings.get("gx_expectations", 0)),
+            "check_seconds": round(float(outcome.timings.get("total_s") or 0.0), 3),
         }
         if failures:
             metadata["failed_expectations"] = dg.MetadataValue.md(_failures_table(failures))

@@ -11,6 +11,7 @@ import pytest
 
 from expectations.adapter import MAX_ROWS_REPORTED, CheckOutcome, check_source
 from expectations.store import check_history, record_check, record_verdicts
+from expectations.suites import expand_patterns, read_suite
 from ingestion.files import ingest_file
 from ingestion.landing import Load, land_frame, list_loads
 from ingestion.registry import get_source
@@ -152,7 +153,15 @@ def test_gx_always_mode_reports_what_the_screen_mode_reports(
     assert (outcome.timings["gx_expectations"] > 10) == (mode == "always")
 
 
-def test_clean_loads_need_no_gx_in_screen_mode(con: duckdb.DuckDBPyConnection) -> None:
+def test_gx_validates_every_expectation_of_a_clean_load_by_default(con: duckdb.DuckDBPyConnection) -> None:
+    land("macro_china_hgjck", good_hgjck(), "2023-04-13T08:00+08:00")
+    outcome = check(con, "macro_china_hgjck")
+    expanded = expand_patterns(read_suite("macro_china_hgjck")["expectations"], [*good_hgjck().columns, "_load_id"])
+    assert outcome.passed and outcome.timings["gx_expectations"] == len(expanded)
+
+
+def test_clean_loads_need_no_gx_in_screen_mode(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WAREHOUSE_GX_MODE", "screen")
     land("macro_china_hgjck", good_hgjck(), "2023-04-13T08:00+08:00")
     outcome = check(con, "macro_china_hgjck")
     assert outcome.passed and outcome.timings["gx_expectations"] == 0
