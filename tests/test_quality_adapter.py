@@ -11,7 +11,7 @@ import pytest
 
 from expectations.adapter import MAX_ROWS_REPORTED, CheckOutcome, check_source
 from expectations.store import check_history, record_check, record_verdicts
-from expectations.suites import expand_patterns, read_suite
+from expectations.suites import expand_patterns, read_suite, suite_hash
 from ingestion.files import ingest_file
 from ingestion.landing import Load, land_frame, list_loads
 from ingestion.registry import get_source
@@ -265,3 +265,51 @@ def test_sources_shows_the_latest_check_and_quarantined_loads(con: duckdb.DuckDB
     assert "expect_column_values_to_not_be_null" in row["check_summary"]
     other = next(r for r in source_status() if r["source"] == "stock_a_ttm_lyr")
     assert other["check_status"] == "not checked yet"
+
+
+DEMO_LANDING = Path(__file__).resolve().parent.parent / "data" / "demo" / "landing"
+
+
+def _demo_frame(name: str) -> pd.DataFrame:
+    newest = sorted((DEMO_LANDING / name).glob("*.parquet"))[-1]
+    frame = pd.read_parquet(newest)
+    frame["_load_id"] = newest.stem
+    return frame
+
+
+def _comparable(result: object) -> list[dict]:
+    return [
+        {
+            "type": item.expectation_config.type,
+            "kwargs": item.expectation_config.kwargs,
+            "success": item.success,
+            "result": item.result,
+            "exception": item.exception_info,
+        }
+        for item in result.results
+    ]
+
+
+@pytest.mark.parametrize("name", ["macro_china_hgjck", "stock_ggcg_em", "index_zh_a_hist", "customs_exports_by_partner"])
+def test_memoized_configurations_give_gx_s_own_results(name: str) -> None:
+    """The adapter's speed-up (GX's expectation configurations reused inside one validation)
+    changes no verdict, observed value or failing row, on good and on broken frames."""
+    from expectations import adapter
+
+    good = _demo_frame(name)
+    broken = good.copy()
+    numeric = [c for c in broken.columns if pd.api.types.is_numeric_dtype(broken[c])]
+    broken[numeric[0]] = broken[numeric[0]] * 10_000
+    broken = pd.concat([broken, broken.head(2)], ignore_index=True).astype({numeric[-1]: object})
+    broken.loc[0, numeric[-1]] = "n/a"
+    broken = broken.drop(columns=[c for c in broken.columns if c != "_load_id"][1])
+    digest = suite_hash(read_suite(name))
+    for frame in (good, broken):
+        for result_format in ("BOOLEAN_ONLY", "COMPLETE"):
+            memoized = adapter.gx_validate(name, digest, frame, None, result_format)
+            suite = adapter._gx_suite(name, digest, tuple(str(c) for c in frame.columns), None)
+            batch = adapter._gx_batch_definition().get_batch(batch_parameters={"dataframe": frame})
+            plain = batch.validate(suite, result_format={"result_format": result_format, "partial_unexpected_count": 20})
+            assert _comparable(memoized) == _comparable(plain)
+            assert adapter._memo is None  # GX's own property outside the adapter's validations
+    assert not memoized.success
