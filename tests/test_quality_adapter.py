@@ -290,7 +290,9 @@ def _comparable(result: object) -> list[dict]:
     ]
 
 
-@pytest.mark.parametrize("name", ["macro_china_hgjck", "stock_ggcg_em", "index_zh_a_hist", "customs_exports_by_partner"])
+@pytest.mark.parametrize(
+    "name", ["macro_china_hgjck", "stock_ggcg_em", "index_zh_a_hist", "customs_exports_by_partner"]
+)
 def test_memoized_configurations_give_gx_s_own_results(name: str) -> None:
     """The adapter's speed-up (GX's expectation configurations reused inside one validation)
     changes no verdict, observed value or failing row, on good and on broken frames."""
@@ -309,7 +311,9 @@ def test_memoized_configurations_give_gx_s_own_results(name: str) -> None:
             memoized = adapter.gx_validate(name, digest, frame, None, result_format)
             suite = adapter._gx_suite(name, digest, tuple(str(c) for c in frame.columns), None)
             batch = adapter._gx_batch_definition().get_batch(batch_parameters={"dataframe": frame})
-            plain = batch.validate(suite, result_format={"result_format": result_format, "partial_unexpected_count": 20})
+            plain = batch.validate(
+                suite, result_format={"result_format": result_format, "partial_unexpected_count": 20}
+            )
             assert _comparable(memoized) == _comparable(plain)
             assert adapter._memo is None  # GX's own property outside the adapter's validations
     assert not memoized.success
