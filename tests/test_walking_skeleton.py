@@ -81,8 +81,10 @@ def test_a_build_as_of_the_report_moment_does_not_see_later_months(built: Paths)
 
 
 def test_query_prints_csv_with_a_header(built: Paths) -> None:
-    result = CliRunner().invoke(main, ["query", "select 1 as one, '出口' as name"])
-    assert result.stdout == "one,name\n1,出口\n"
+    result = CliRunner().invoke(
+        main, ["query", "select 1 as one, '出口' as name, 3155.9::double - 2274.0 as balance, null as nothing"]
+    )
+    assert result.stdout == "one,name,balance,nothing\n1,出口,881.9,\n"
 
 
 def test_query_refuses_writes(built: Paths) -> None:

@@ -179,7 +179,16 @@ def query(sql: str) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_csv_value(v) for v in row])
+
+
+def _csv_value(value: object) -> object:
+    """NULL as an empty field; doubles to 15 significant digits (881.9, not 881.9000000000001)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(value, ".15g")
+    return value
 
 
 @main.command()
