@@ -107,3 +107,34 @@ def test_ingest_refuses_unreadable_files_and_wrong_parameters(warehouse_home: Pa
     with pytest.raises(ParamsError, match="one load per parameter set"):
         resolve_params(get_source("stock_hsgt_hist_em"), {"symbol": "东向资金"})
     assert resolve_params(get_source("stock_hsgt_hist_em"), {"symbol": "南向资金"}) == {"symbol": "南向资金"}
+
+
+def test_the_landing_view_reads_loads_of_different_shapes_by_column_name(warehouse_home: Paths) -> None:
+    """A later load with an extra column (upstream added one) and columns in another order still
+    lines up by name in ``landing.<source>``; loads of one shape bind from a single file."""
+    import duckdb
+
+    from ingestion.landing_views import refresh_source_view
+
+    first = land_frame(HGJCK, _frame(), {}, origin="test", fetched_at=datetime(2023, 4, 13, tzinfo=UTC)).load
+    later = _frame().iloc[::-1, ::-1].copy()  # columns reversed
+    later["月份"] = ["2023年04月份", "2023年05月份"]
+    later["新增列"] = 1.0
+    second = land_frame(HGJCK, later, {}, origin="test", fetched_at=datetime(2023, 6, 13, tzinfo=UTC)).load
+    with duckdb.connect(str(warehouse_home.working_db)) as con:
+        refresh_source_view(con, HGJCK, [first])
+        assert "union_by_name = false" in con.execute(
+            "select sql from duckdb_views() where schema_name = 'landing' and view_name = 'macro_china_hgjck'"
+        ).fetchone()[0]
+        refresh_source_view(con, HGJCK, [first, second])
+        rows = con.execute(
+            'select "月份", "当月出口额-金额", "新增列", _load_id from landing.macro_china_hgjck order by "月份"'
+        ).fetchall()
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("2023年02月份", None, first.load_id),
+        ("2023年03月份", None, first.load_id),
+        ("2023年04月份", 1.0, second.load_id),
+        ("2023年05月份", 1.0, second.load_id),
+    ]
+    exports = dict(zip(later["月份"], later["当月出口额-金额"], strict=True))
+    assert [r[1] for r in rows[2:]] == [exports["2023年04月份"], exports["2023年05月份"]]  # by name, not position
