@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ingestion.registry import registry
 from reporting.formatting import format_cell
+
+
+def source_line(names: list[str]) -> str:
+    """「来源：title（source）；…」 for the registered sources behind a table."""
+    known = registry()
+    parts = [f"{known[n].title}（{n}）" if n in known else n for n in names]
+    return "来源：" + "；".join(parts) if parts else ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,10 @@ class Table:
     warnings: list[str] = field(default_factory=list)  # data-quality flags (stale, failed, disagreeing yoy)
     sources: list[str] = field(default_factory=list)  # registered source names behind the table
     empty_text: str = "（本期无数据）"
+
+    def __post_init__(self) -> None:
+        if not self.source and self.sources:
+            self.source = source_line(self.sources)
 
     def cells(self) -> list[list[str]]:
         return [[c.cell(row) for c in self.columns] for row in self.rows]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ingestion.registry import SHANGHAI, registry
+from ingestion.registry import SHANGHAI
 from reporting import charts, sentences
 from reporting.formatting import month_full, num
 from reporting.model import Column, Section, Table
@@ -102,12 +102,6 @@ def source_names(rows: Iterable[Row], *static: str) -> list[str]:
     return names
 
 
-def source_line(names: list[str]) -> str:
-    known = registry()
-    parts = [f"{known[n].title}（{n}）" if n in known else n for n in names]
-    return "来源：" + "；".join(parts) if parts else ""
-
-
 def weekly_as_of(ctx: Context, rows: list[Row] | None = None) -> str:
     week = ctx.week
     text = f"数据截至：{week.last_trading_day.isoformat()}（{week.week_id}，{len(week.trading_days)}个交易日）"
@@ -181,7 +175,6 @@ def market_review(ctx: Context) -> Section:
                 Column("ytd_return_pct", "年初至今(%)", "signed", 2, colour=True),
             ],
             indices,
-            source=source_line(source_names(indices, "index_zh_a_hist")),
             as_of=weekly_as_of(ctx),
             notes=["中证全指（000985）作为Wind全A的替代指标。"],
             sources=source_names(indices, "index_zh_a_hist"),
@@ -203,7 +196,6 @@ def market_review(ctx: Context) -> Section:
                 Column("days_text", "覆盖交易日", "text"),
             ],
             [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in turnover],
-            source=source_line(turnover_sources),
             as_of=weekly_as_of(ctx, turnover),
             sources=turnover_sources,
             empty_text=missing_text("mart_turnover_weekly", m),
@@ -224,7 +216,6 @@ def market_review(ctx: Context) -> Section:
                 Column("turnover_rate_pct", "换手率(%)", "num", 2),
             ],
             ranked_rows(industries, "weekly_return_pct", RANK_N, f"涨幅前{RANK_N}", f"跌幅前{RANK_N}"),
-            source=source_line(industry_sources),
             as_of=weekly_as_of(ctx),
             notes=[f"排名为{len(industries)}个申万一级行业中的名次（1 = 涨幅最大）。"] if industries else [],
             sources=industry_sources,
@@ -246,7 +237,6 @@ def market_review(ctx: Context) -> Section:
                 Column("days_text", "覆盖交易日", "text"),
             ],
             [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in connect],
-            source=source_line(source_names(connect, "stock_hsgt_hist_em")),
             as_of=weekly_as_of(ctx, connect),
             sources=source_names(connect, "stock_hsgt_hist_em"),
             empty_text=missing_text("mart_fund_flows_weekly", m),
@@ -298,7 +288,6 @@ def industry_cycle(ctx: Context) -> Section:
                 Column("ytd_yoy_pct", "累计同比(%)", "signed", 2, colour=True),
             ],
             volumes,
-            source=source_line(auto_sources),
             as_of=monthly_as_of(month, autos),
             warnings=disagreement_warnings(volumes),
             sources=auto_sources,
@@ -316,7 +305,6 @@ def industry_cycle(ctx: Context) -> Section:
                     Column("yoy_change_pp", "较上年同期(pp)", "signed", 2, colour=True),
                 ],
                 shares,
-                source=source_line(auto_sources),
                 as_of=monthly_as_of(month, autos),
                 notes=["新能源渗透率 = 新能源汽车销量 / 汽车销量；中国品牌份额 = 中国品牌乘用车销量 / 乘用车销量。"],
                 sources=auto_sources,
@@ -339,7 +327,6 @@ def industry_cycle(ctx: Context) -> Section:
                 Column("ytd_yoy_pct", "累计同比(%)", "signed", 2, colour=True),
             ],
             machines,
-            source=source_line(machine_sources),
             as_of=monthly_as_of(m_month, machines),
             warnings=disagreement_warnings(machines),
             sources=machine_sources,
@@ -365,7 +352,6 @@ def industry_cycle(ctx: Context) -> Section:
             f"全球半导体销售额（SIA，{month_full(s_month)}）",
             [Column("name", "地区", "text"), Column("value", "销售额(亿美元)", "num", 1), *yoy_cols],
             semis,
-            source=source_line(semi_sources),
             as_of=monthly_as_of(s_month, semis),
             notes=["亚太含中国；SIA口径为三个月移动平均。"],
             warnings=semi_warnings,
@@ -388,7 +374,6 @@ def industry_cycle(ctx: Context) -> Section:
                 Column("yoy_3m_pct", "三个月滚动同比(%)", "signed", 2, colour=True),
             ],
             ics,
-            source=source_line(ic_sources),
             as_of=monthly_as_of(i_month, ics),
             warnings=disagreement_warnings(ics),
             sources=ic_sources,
@@ -410,7 +395,6 @@ def industry_cycle(ctx: Context) -> Section:
                 *yoy_cols,
             ],
             taiwan,
-            source=source_line(tw_sources),
             as_of=monthly_as_of(t_month, taiwan),
             warnings=disagreement_warnings(taiwan),
             sources=tw_sources,
@@ -437,7 +421,6 @@ def industry_cycle(ctx: Context) -> Section:
                 Column("wow_pct", "周环比(%)", "signed", 2, colour=True),
             ],
             paper,
-            source=source_line(paper_sources),
             as_of=f"数据截至：{max(str(r['price_date']) for r in paper)}（报告时点已公布的最新价格）" if paper else "",
             sources=paper_sources,
             empty_text=missing_text("mart_paper_prices_weekly", m),
@@ -498,7 +481,6 @@ def exports(ctx: Context) -> Section:
                 Column("yoy_change_pp", "同比变化(pp)", "signed", 2),
             ],
             total,
-            source=source_line(total_sources),
             as_of=monthly_as_of(month, total),
             notes=["贸易差额 = 出口 − 进口，其同比为计算值。"],
             warnings=disagreement_warnings(total),
@@ -523,7 +505,6 @@ def exports(ctx: Context) -> Section:
                 Column("yoy_change_pp", "同比变化(pp)", "signed", 2, colour=True),
             ],
             partners,
-            source=source_line(partner_sources),
             as_of=monthly_as_of(p_month, partners),
             warnings=disagreement_warnings(partners),
             sources=partner_sources,
@@ -557,7 +538,6 @@ def exports(ctx: Context) -> Section:
                 Column("share_pct", "占出口比重(%)", "num", 2),
             ],
             products,
-            source=source_line(product_sources),
             as_of=monthly_as_of(d_month, products),
             notes=["金额未公布的商品只列同比。"],
             warnings=disagreement_warnings(products),
@@ -607,7 +587,6 @@ def fund_flows(ctx: Context) -> Section:
                 Column("days_text", "覆盖交易日", "text"),
             ],
             [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in flows],
-            source=source_line(flow_sources),
             as_of=weekly_as_of(ctx, flows),
             notes=[
                 "融资净买入 = 融资余额的周度变化（Δ融资余额）；两融数据T+1日公布，覆盖交易日少于本周交易日时为报告时点已公布的部分。",
@@ -634,7 +613,6 @@ def fund_flows(ctx: Context) -> Section:
                 Column("etfs_covered", "ETF数", "int"),
             ],
             [{**r, "category_cn": CATEGORY_CN.get(r.get("category"), r.get("category"))} for r in etfs],
-            source=source_line(etf_sources),
             as_of=weekly_as_of(ctx, etfs),
             notes=["正值为净申购，负值为净赎回。"],
             sources=etf_sources,
@@ -685,7 +663,6 @@ def fund_flows(ctx: Context) -> Section:
                     Column("stocks_covered", "覆盖个股数", "int"),
                 ],
                 ranked_rows(rows, "value", FLOW_RANK_N, top_label, bottom_label),
-                source=source_line(names_),
                 as_of=weekly_as_of(ctx, rows),
                 notes=notes,
                 sources=names_,
@@ -739,7 +716,6 @@ def valuation(ctx: Context) -> Section:
                 Column("pb_pctile_10y", "PB近十年分位(%)", "num", 2),
             ],
             market,
-            source=source_line(market_sources),
             as_of=weekly_as_of(ctx),
             notes=[
                 "整体口径为中证全指（000985）滚动市盈率；中位数口径为全部A股个股PE(TTM)、PB的中位数。分位数为历史上不高于当期值的观测占比。"
@@ -769,7 +745,6 @@ def valuation(ctx: Context) -> Section:
                 Column("pb_pctile_10y", "PB近十年分位(%)", "num", 2),
             ],
             industries,
-            source=source_line(industry_sources),
             as_of=weekly_as_of(ctx),
             notes=[f"本周PE上行{up}个、下行{down}个行业。"] if industries else [],
             sources=industry_sources,
