@@ -191,6 +191,15 @@ def install_default_timeout() -> None:
         requests.Session.request = request  # type: ignore[method-assign]
 
 
+def install_upstream_routing() -> None:
+    """Route requests to a simulated upstream when ``WAREHOUSE_UPSTREAM`` names one (tests, the demo)."""
+    upstream = os.environ.get("WAREHOUSE_UPSTREAM", "").strip()
+    if upstream:
+        from simulator import routing
+
+        routing.install(upstream)
+
+
 # ---------------------------------------------------------------- deadline layer 2: worker thread
 
 
@@ -352,6 +361,7 @@ class Fetcher:
             raise ValueError(f"source {source.name} is {source.kind}, not an akshare source: nothing to fetch")
         call = _Call(source, source.function, source.host or "unknown host", dict(params or {}))
         install_default_timeout()
+        install_upstream_routing()
         os.environ.setdefault("TQDM_DISABLE", "1")
         func = self._resolve(call)
         for attempt in range(1, self.max_attempts + 1):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from simulator import Simulator
 from warehouse.settings import DEMO_LANDING, Paths, paths
 
 DEMO_WEEK = "2023-W15"
@@ -147,3 +148,18 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
 def use_demo_warehouse(demo_warehouse: Paths, monkeypatch: pytest.MonkeyPatch) -> Paths:
     """Point this test's environment at the session's demo build."""
     return point_env_at(demo_warehouse, monkeypatch)
+
+
+@pytest.fixture
+def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
+    """A simulated upstream: every ``requests`` call of this process (and of fetch workers, through
+    ``WAREHOUSE_UPSTREAM``) goes to it instead of the internet."""
+    from simulator import routing
+
+    with Simulator() as simulator:
+        monkeypatch.setenv("WAREHOUSE_UPSTREAM", simulator.url)
+        routing.install(simulator.url)
+        try:
+            yield simulator
+        finally:
+            routing.uninstall()
