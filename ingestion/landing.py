@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ingestion.conform import conform
 from ingestion.periods import period_range
 from ingestion.registry import Source
 from warehouse.settings import paths
@@ -53,6 +54,7 @@ class Load:
     demo: bool = False
     period_min: str | None = None
     period_max: str | None = None
+    conversions: list[dict[str, str]] = field(default_factory=list)
     root: str = field(default="", compare=False)
 
     @property
@@ -153,6 +155,7 @@ def land_frame(
     """Write one load of ``source`` (or return the latest load when the content is unchanged)."""
     root = Path(root or paths().landing)
     params = dict(params or {})
+    frame, conversions = conform(source, frame)
     digest = content_hash(frame)
     latest = latest_load(root, source.name, params)
     if latest is not None and latest.content_hash == digest:
@@ -177,6 +180,7 @@ def land_frame(
         demo=demo,
         period_min=first.isoformat() if first else None,
         period_max=last.isoformat() if last else None,
+        conversions=[c.as_dict() for c in conversions],
         root=str(root),
     )
     folder = root / source.name
