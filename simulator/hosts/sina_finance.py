@@ -28,7 +28,7 @@ weekday holidays.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
@@ -66,9 +66,7 @@ class _BitWriter:
 
     def text(self) -> str:
         bits = self.bits + [0] * (-len(self.bits) % 6)
-        return "".join(
-            ALPHABET[sum(bit << k for k, bit in enumerate(bits[i : i + 6]))] for i in range(0, len(bits), 6)
-        )
+        return "".join(ALPHABET[sum(bit << k for k, bit in enumerate(bits[i : i + 6]))] for i in range(0, len(bits), 6))
 
 
 def _day_number(day: date) -> int:
@@ -110,6 +108,7 @@ def encode_trade_dates(days: Iterable[date]) -> str:
         if pending > 0:
             pending -= 1
             continue
+        assert position == 0 or number not in trading, "a run is read on a holiday (or on the first day)"
         run_start = position if position == 0 else position + 1
         count = 0
         while run_start + count < len(weekdays) and weekdays[run_start + count] in trading:

@@ -129,7 +129,12 @@ def weekly_report(request: Request, data: Dataset) -> Response:
 
 
 # ----------------------------------------------------------------- stock_industry_clf_hist_sw
-CLASSIFICATION_COLUMNS = {"symbol": "股票代码", "start_date": "计入日期", "industry_code": "行业代码", "update_time": "更新日期"}
+CLASSIFICATION_COLUMNS = {
+    "symbol": "股票代码",
+    "start_date": "计入日期",
+    "industry_code": "行业代码",
+    "update_time": "更新日期",
+}
 
 
 def classification_workbook(frame: pd.DataFrame) -> bytes:
