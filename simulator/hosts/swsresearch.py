@@ -9,7 +9,8 @@ The index analysis API is a Django REST framework list: ``{"code": 200, "message
   report of every index of ``index_type`` between ``start_date`` and ``end_date``
   (``YYYY-MM-DD``); the host filters by the range (``index_analysis_daily_sw``).
 * ``/institute-sw/api/index_analysis/index_analysis_reports/`` with ``type=WEEK`` serves the
-  weekly report published on ``bargaindate`` (``index_analysis_weekly_sw``).
+  weekly report published on ``bargaindate`` (``index_analysis_weekly_sw``); a day without a
+  report (no table in the dataset) is the empty list.
 
 Both functions (``akshare/index/index_research_sw.py``) rename the record fields by name, so the
 frame's columns follow the record's field order, and they convert types only (no scaling).
@@ -31,7 +32,7 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from simulator.dataset import Dataset
-from simulator.wire import Request, Response, endpoint, query_is, serves
+from simulator.wire import NotFound, Request, Response, endpoint, query_is, serves
 
 HOST = "www.swsresearch.com"
 API = "/institute-sw/api/index_analysis"
@@ -124,7 +125,10 @@ def weekly_report(request: Request, data: Dataset) -> Response:
     day = _date_param(request, "bargaindate")
     if day is None:
         return Response.json({"code": 400, "message": "日期格式错误", "data": None}, status=400)
-    frame = data.get("index_analysis_weekly_sw", symbol=request.param("index_type"), date=f"{day:%Y%m%d}")
+    try:
+        frame = data.get("index_analysis_weekly_sw", symbol=request.param("index_type"), date=f"{day:%Y%m%d}")
+    except NotFound:  # no report published that day: the host's empty list, not an error
+        return _page(request, [])
     return _page(request, _records(frame))
 
 
