@@ -224,10 +224,12 @@ _HGJCK = {
 
 @endpoint(HOST, PATH, match=report_name("RPT_ECONOMY_CUSTOMS"))
 def customs(request: Request, data: Dataset) -> Response:
+    """Inverts ``akshare/economic/macro_china.py::macro_china_hgjck``: one page of up to 2000 months,
+    newest first (REPORT_DATE descending), renamed by field name; REPORT_DATE is dropped."""
     frame = data.get("macro_china_hgjck").rename(columns=_HGJCK)
     month = frame["TIME"].astype(str).str.extract(r"(\d{4})年(\d{2})月", expand=True)
     frame.insert(0, "REPORT_DATE", month[0] + "-" + month[1] + "-01 00:00:00")
-    return report_page(request, records(frame[["REPORT_DATE", *_HGJCK.values()]]))
+    return report(request, records(frame[["REPORT_DATE", *_HGJCK.values()]]))
 
 
 # ----------------------------------------------------------------- stock_hsgt_hist_em
@@ -396,14 +398,14 @@ def mutual_stock_northsta(request: Request, data: Dataset) -> Response:
 
 
 def latest_hold_date(data: Dataset) -> str:
-    """The newest holding date any indicator's table holds (what data.eastmoney.com shows as today's)."""
-    dates = [
-        pd.Timestamp(value)
-        for _params, frame in data.tables("stock_hsgt_hold_stock_em")
-        for value in frame.get("日期", pd.Series(dtype=object)).dropna()
-    ]
-    if not dates:
+    """The holding date data.eastmoney.com shows: the newest date of any indicator's table, or
+    today (Shanghai) when the tables hold no rows (the host then has nothing for that date)."""
+    tables = data.tables("stock_hsgt_hold_stock_em")
+    if not tables:
         raise NotFound("no table for stock_hsgt_hold_stock_em")
+    dates = [pd.Timestamp(value) for _params, frame in tables for value in frame.get("日期", pd.Series()).dropna()]
+    if not dates:
+        return pd.Timestamp.now(tz="Asia/Shanghai").strftime("%Y-%m-%d")
     return max(dates).strftime("%Y-%m-%d")
 
 
