@@ -59,7 +59,9 @@ def hsgt_frame(symbol: str, n: int) -> pd.DataFrame:
     rng = np.random.default_rng(len(symbol) * 1000 + n)
     net = rng.normal(0, 50, n).round(2)
     net[-3:] = np.nan  # the 2024 disclosure change: no daily net buy any more
-    cumulative = (net.cumsum() / 10000 + 1.5).round(4) if symbol in ("北向资金", "南向资金") else (net.cumsum() + 8000).round(2)
+    cumulative = (
+        (net.cumsum() / 10000 + 1.5).round(4) if symbol in ("北向资金", "南向资金") else (net.cumsum() + 8000).round(2)
+    )
     return pd.DataFrame(
         {
             "日期": trading_days(n),

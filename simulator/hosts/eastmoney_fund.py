@@ -81,6 +81,6 @@ def new_issue(request: Request, data: Dataset) -> Response:
     number, size = max(1, int(number_text or 1)), max(1, int(size_text or 50))
     page = rows[(number - 1) * size : number * size]
     pages = math.ceil(len(rows) / size)
-    datas = json.dumps(page, ensure_ascii=False)
+    datas = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
     body = f"var newfunddata={{datas:{datas},record:{len(rows)},pages:{pages},curpage:{number}}}"
     return Response.text(body, content_type="application/x-javascript")
