@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from simulator import hosts
 from simulator.wire import FUNCTIONS, NotFound, Served
+
+T = TypeVar("T")
 
 
 class DatasetError(KeyError):
@@ -39,6 +42,7 @@ class Dataset:
     def __init__(self) -> None:
         hosts.load_all()
         self._tables: dict[str, dict[str, pd.DataFrame]] = {}
+        self._derived: dict[tuple[str, str, str], tuple[pd.DataFrame, Any]] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -62,11 +66,13 @@ class Dataset:
         key = _key(self.selecting(function, params))
         with self._lock:
             self._tables.setdefault(function, {})[key] = frame.copy()
+            self._forget(function, key)
 
     def remove(self, function: str, **params: Any) -> None:
         key = _key(self.selecting(function, params))
         with self._lock:
             self._tables.get(function, {}).pop(key, None)
+            self._forget(function, key)
 
     def clear(self, function: str | None = None) -> None:
         with self._lock:
@@ -74,6 +80,13 @@ class Dataset:
                 self._tables.clear()
             else:
                 self._tables.pop(function, None)
+            self._forget(function)
+
+    def _forget(self, function: str | None, key: str | None = None) -> None:
+        """Drop what was derived from the tables replaced (call with the lock held)."""
+        self._derived = {
+            k: v for k, v in self._derived.items() if not (function in (None, k[0]) and key in (None, k[1]))
+        }
 
     def get(self, function: str, **params: Any) -> pd.DataFrame:
         """The table served for ``function`` and ``params``; :class:`NotFound` if there is none."""
@@ -83,6 +96,28 @@ class Dataset:
         if frame is None:
             raise NotFound(f"no table for {function}({key})")
         return frame.copy()
+
+    def derived(self, function: str, purpose: str, build: Callable[[pd.DataFrame], T], **params: Any) -> T:
+        """``build(table)`` for the table ``get`` would return, computed once per table put.
+
+        Host modules keep what they derive from a table (its rows encoded for the wire, filtered
+        and sorted as one kind of request asks) under a ``purpose`` of their choosing, so that
+        paging through a large table encodes it once, not once per page. The value is shared by
+        later calls: treat it as read-only. :class:`NotFound` if there is no table.
+        """
+        key = _key(self.selecting(function, params))
+        with self._lock:
+            frame = self._tables.get(function, {}).get(key)
+            cached = self._derived.get((function, key, purpose))
+        if frame is None:
+            raise NotFound(f"no table for {function}({key})")
+        if cached is not None and cached[0] is frame:
+            return cached[1]
+        value = build(frame.copy())
+        with self._lock:
+            if self._tables.get(function, {}).get(key) is frame:
+                self._derived[(function, key, purpose)] = (frame, value)
+        return value
 
     def tables(self, function: str) -> list[tuple[dict[str, str], pd.DataFrame]]:
         """Every table of ``function`` with its selecting parameters (as text)."""
