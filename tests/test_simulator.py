@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from simulator import Dataset, DatasetError, Fault, Simulator, routing
-from simulator.wire import FUNCTIONS
+from simulator.wire import FUNCTIONS, NotFound
 
 HGJCK = "https://datacenter-web.eastmoney.com/api/data/v1/get"
 QUERY = {"reportName": "RPT_ECONOMY_CUSTOMS", "pageNumber": "1", "pageSize": "1"}
@@ -123,3 +123,21 @@ def test_routing_is_off_outside_the_simulator() -> None:
         assert routing.installed() == simulator.url
         routing.uninstall()
     assert routing.installed() is None
+
+
+def test_what_a_host_derives_from_a_table_is_computed_once_per_table_put() -> None:
+    dataset = Dataset()
+    builds: list[int] = []
+
+    def build(frame: pd.DataFrame) -> int:
+        builds.append(len(frame))
+        return len(frame)
+
+    dataset.put("macro_china_hgjck", customs_frame(3))
+    assert [dataset.derived("macro_china_hgjck", "rows", build) for _ in range(3)] == [3, 3, 3]
+    assert builds == [3]  # paging through a table encodes it once
+    dataset.put("macro_china_hgjck", customs_frame(5))
+    assert dataset.derived("macro_china_hgjck", "rows", build) == 5 and builds == [3, 5]
+    dataset.remove("macro_china_hgjck")
+    with pytest.raises(NotFound):
+        dataset.derived("macro_china_hgjck", "rows", build)
