@@ -95,14 +95,16 @@ def _table(data: Dataset, market: int, code: str, period: str, adjust: str) -> t
         ("index_zh_a_hist", index_market, {"period": period}),
         ("fund_etf_hist_em", etf_market, {"period": period, "adjust": adjust}),
     ):
-        if not any(p.get("symbol") == code for p, _frame in data.tables(function)):
+        try:
+            frame = data.get(function, symbol=code, **params)
+        except NotFound:
             continue
         if market_of(code) == market:
-            return function, data.get(function, symbol=code, **params)
+            return function, frame
         elsewhere = True
     if elsewhere:
         return None
-    raise NotFound(f"no bars of {market}.{code}")
+    raise NotFound(f"no bars of {market}.{code} (period {period}, adjust {adjust!r})")
 
 
 def _envelope(data: dict[str, Any] | None) -> Response:
