@@ -10,7 +10,10 @@ representation of its declared type, when that is lossless:
 * ``date`` from ISO text (``2023-04-14``, optionally with a midnight time) or from datetimes at
   midnight;
 * ``string`` from a Categorical of text (Parquet would otherwise store a dictionary that reads
-  back as ``category``).
+  back as ``category``);
+* ``float`` from whole numbers (``index_zh_a_hist``'s ``成交量`` arrives as int64 because the
+  host sends whole lots), when every value is below 2**53 and so exact as a double: loads of
+  one source then share one Parquet type whatever the day's numbers looked like.
 
 Nothing else is touched: units, names and values stay as the source returned them, and casting
 for modelling is done in dbt staging. A column that cannot be conformed losslessly (one value that
@@ -69,6 +72,18 @@ def _as_text(series: pd.Series) -> pd.Series | None:
     return series.astype(object).where(series.notna(), None)
 
 
+_EXACT_IN_DOUBLE = 2**53
+
+
+def _as_float(series: pd.Series) -> pd.Series | None:
+    if not pd.api.types.is_integer_dtype(series) or pd.api.types.is_bool_dtype(series):
+        return None
+    present = series.dropna()
+    if not present.empty and present.abs().max() >= _EXACT_IN_DOUBLE:
+        return None
+    return series.astype("float64")
+
+
 def conform(source: Source, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Conversion]]:
     """``frame`` with each column in its declared type's representation where that is lossless."""
     conversions: list[Conversion] = []
@@ -82,6 +97,8 @@ def conform(source: Source, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Con
             converted = _as_dates(series) if not _holds_dates(series) else None
         elif spec.type == "string":
             converted = _as_text(series)
+        elif spec.type == "float":
+            converted = _as_float(series)
         else:
             converted = None
         if converted is None:

@@ -57,3 +57,13 @@ def test_a_categorical_is_stored_as_its_text(warehouse_home: Paths) -> None:
     assert load.conversions == [{"column": "单日情况", "returned": "category", "stored": "string"}]
     back = read_load(load)
     assert not isinstance(back["单日情况"].dtype, pd.CategoricalDtype) and list(back["单日情况"]) == labels
+
+
+def test_whole_numbers_in_a_float_column_are_stored_as_doubles_when_exact() -> None:
+    frame = bars(["2023-04-14"])
+    frame["成交量"] = pd.Series([15643711], dtype="int64")
+    conformed, conversions = conform(INDEX, frame)
+    assert conformed["成交量"].dtype == "float64" and conformed["成交量"][0] == 15643711.0
+    assert {"column": "成交量", "returned": "int64", "stored": "float"} in [c.as_dict() for c in conversions]
+    frame["成交量"] = pd.Series([2**53 + 1], dtype="int64")
+    assert conform(INDEX, frame)[0]["成交量"].dtype == "int64"
