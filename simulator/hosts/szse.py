@@ -102,9 +102,14 @@ def _text(value: Any) -> str:
 
 
 # ----------------------------------------------------------------- stock_margin_szse, stock_margin_detail_szse
-serves("stock_margin_szse", key=("date",), hosts=(HOST,), description="融资融券交易总量 of one day (1837_xxpl tab1, JSON)")
 serves(
-    "stock_margin_detail_szse", key=("date",), hosts=(HOST,), description="融资融券交易明细 of one day (1837_xxpl tab2, xlsx)"
+    "stock_margin_szse", key=("date",), hosts=(HOST,), description="融资融券交易总量 of one day (1837_xxpl tab1, JSON)"
+)
+serves(
+    "stock_margin_detail_szse",
+    key=("date",),
+    hosts=(HOST,),
+    description="融资融券交易明细 of one day (1837_xxpl tab2, xlsx)",
 )
 
 MARGIN_CATALOG = "1837_xxpl"
@@ -183,7 +188,9 @@ def margin_detail_xlsx(request: Request, data: Dataset) -> Response:
 
 
 # ----------------------------------------------------------------- stock_szse_summary
-serves("stock_szse_summary", key=("date",), hosts=(HOST,), description="市场总貌-证券类别统计 of one day (1803_sczm tab1)")
+serves(
+    "stock_szse_summary", key=("date",), hosts=(HOST,), description="市场总貌-证券类别统计 of one day (1803_sczm tab1)"
+)
 
 SUMMARY_CATALOG = "1803_sczm"
 _SUMMARY_HEADER = ["证券类别", "数量(只)", "成交金额(元)", "总市值(元)", "流通市值(元)"]
