@@ -671,12 +671,12 @@ def test_per_date_makes_one_call_per_trading_day_of_the_week() -> None:
         {"date": "20230406"},
         {"date": "20230407"},
     ]
-    assert planned_calls(source, W15, today=date(2023, 4, 12)) == [
-        {"date": "20230410"},
-        {"date": "20230411"},
-        {"date": "20230412"},
-    ]
-    assert planned_calls(source, None, today=date(2023, 4, 12)) == [{"date": "20230412"}]
+    # margin data of a day is published the next morning (lag_days: 1): not asked for before
+    assert planned_calls(source, W15, today=date(2023, 4, 12)) == [{"date": "20230410"}, {"date": "20230411"}]
+    assert planned_calls(source, None, today=date(2023, 4, 12)) == [{"date": "20230411"}]
+    same_day = get_source("stock_szse_summary")  # lag_days: 0
+    assert planned_calls(same_day, W15, today=date(2023, 4, 12))[-1] == {"date": "20230412"}
+    assert planned_calls(same_day, None, today=date(2023, 4, 12)) == [{"date": "20230412"}]
 
 
 def test_per_week_calls_on_the_last_trading_day_once_it_has_come() -> None:
