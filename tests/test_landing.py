@@ -123,9 +123,12 @@ def test_the_landing_view_reads_loads_of_different_shapes_by_column_name(warehou
     second = land_frame(HGJCK, later, {}, origin="test", fetched_at=datetime(2023, 6, 13, tzinfo=UTC)).load
     with duckdb.connect(str(warehouse_home.working_db)) as con:
         refresh_source_view(con, HGJCK, [first])
-        assert "union_by_name = false" in con.execute(
-            "select sql from duckdb_views() where schema_name = 'landing' and view_name = 'macro_china_hgjck'"
-        ).fetchone()[0]
+        assert (
+            "union_by_name = false"
+            in con.execute(
+                "select sql from duckdb_views() where schema_name = 'landing' and view_name = 'macro_china_hgjck'"
+            ).fetchone()[0]
+        )
         refresh_source_view(con, HGJCK, [first, second])
         rows = con.execute(
             'select "月份", "当月出口额-金额", "新增列", _load_id from landing.macro_china_hgjck order by "月份"'

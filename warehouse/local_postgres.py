@@ -148,7 +148,9 @@ class LocalPostgres:
                           "-o", " ".join(options), "start")  # fmt: skip
                 return
             except RuntimeError:
-                if "could not bind" not in (self.log_file.read_text(errors="replace") if self.log_file.exists() else ""):
+                if "could not bind" not in (
+                    self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+                ):
                     raise
                 self.port = free_port()
                 options[1] = f"-p {self.port}"

@@ -129,7 +129,7 @@ def describe_target(dsn: str) -> str:
 
     try:
         parts = conninfo_to_dict(dsn)
-    except Exception:  # noqa: BLE001 - a malformed DSN is reported by connect; never echo it
+    except Exception:  # a malformed DSN is reported by connect; never echo it (it may hold a password)
         return "the PostgreSQL database"
     user = parts.get("user") or os.environ.get("PGUSER") or "?"
     host = parts.get("host") or os.environ.get("PGHOST") or "localhost"
