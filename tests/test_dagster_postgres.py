@@ -155,7 +155,11 @@ def team_service(minimal_landing: Paths, postgres_dsn: str, tmp_path: Path) -> I
 
 def _launch(port: int) -> str:
     params = {
-        "selector": {"repositoryLocationName": "warehouse", "repositoryName": "__repository__", "jobName": "weekly_build"},
+        "selector": {
+            "repositoryLocationName": "warehouse",
+            "repositoryName": "__repository__",
+            "jobName": "weekly_build",
+        },
         "runConfigData": {"resources": {"build": {"config": {"as_of": DEMO_AS_OF.isoformat(), "live": False}}}},
         "executionMetadata": {"tags": [{"key": "dagster/partition", "value": DEMO_WEEK}]},
     }
