@@ -13,6 +13,9 @@ import pytest
 from simulator import Simulator
 from warehouse.settings import DEMO_LANDING, Paths, paths
 
+# a developer's own PostgreSQL target must not receive the marts of every test build
+os.environ.pop("WAREHOUSE_POSTGRES_DSN", None)
+
 DEMO_WEEK = "2023-W15"
 DEMO_AS_OF = datetime.fromisoformat("2023-04-14T20:00+08:00")
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"

@@ -352,3 +352,59 @@ def test_cli_names_the_database_without_its_password(warehouse_home: Paths, post
     assert "postgres@127.0.0.1" in result.output and "no_such_database" in result.output
     assert "s3cret" not in result.output
     assert "PostgreSQL keeps its previous version" in result.output
+
+
+def test_builds_publish_to_postgres_only_when_a_dsn_is_configured(warehouse_home: Paths) -> None:
+    """The Dagster asset after serving/warehouse exists only with WAREHOUSE_POSTGRES_DSN set."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from orchestration.definitions import defs\n"
+        "graph = defs.resolve_asset_graph()\n"
+        "key = next((k for k in graph.get_all_asset_keys() if k.path == ['serving', 'postgres_marts']), None)\n"
+        "print(key is not None, key and sorted(p.to_user_string() for p in graph.get(key).parent_keys))\n"
+        "job = defs.resolve_job_def('weekly_build').asset_layer.executable_asset_keys\n"
+        "print(sorted(k.to_user_string() for k in job if k.path[0] == 'serving'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "WAREHOUSE_POSTGRES_DSN"}
+    without = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert without.returncode == 0, without.stderr
+    assert without.stdout.splitlines() == ["False None", "['serving/warehouse']"]
+    env["WAREHOUSE_POSTGRES_DSN"] = "postgresql://warehouse@127.0.0.1:1/warehouse"
+    with_dsn = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert with_dsn.returncode == 0, with_dsn.stderr
+    assert with_dsn.stdout.splitlines() == [
+        "True ['serving/warehouse']",
+        "['serving/postgres_marts', 'serving/warehouse']",
+    ]
+
+
+def test_the_database_owner_publishes_without_superuser_rights(warehouse_home: Paths, postgres_dsn: str) -> None:
+    """As deploy/postgres/init.sh sets it up: an owner role publishes, an admin made the BI role.
+
+    A user who does not own the database cannot keep the BI role read-only: refused, loudly."""
+    p = warehouse_home
+    publish_synthetic(p, rows=3)
+    database = postgres_dsn.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        for role in ("wh_owner", "wh_other"):
+            admin.execute(f"drop role if exists {role}")
+            admin.execute(f"create role {role} login")
+        admin.execute("drop role if exists wh_readers")
+        admin.execute("create role wh_readers nologin")
+        admin.execute(f'alter database "{database}" owner to wh_owner')
+        admin.execute("create database wh_not_owned")
+        admin.execute("grant create on database wh_not_owned to wh_other")
+    owner_dsn = postgres_dsn.replace("postgres@", "wh_owner@")
+    done = publish_to_postgres(owner_dsn, p=p, bi_role="wh_readers")
+    assert done.rows["mart_flows"] == 3
+    with psycopg.connect(_login_as_reader(postgres_dsn, "wh_readers")) as con:
+        assert con.execute("select version from marts.warehouse_version").fetchone() == (1,)
+
+    other_dsn = postgres_dsn.rsplit("/", 1)[0].replace("postgres@", "wh_other@") + "/wh_not_owned"
+    with pytest.raises(PublishError, match="role wh_readers still has TEMPORARY on the database"):
+        publish_to_postgres(other_dsn, p=p, bi_role="wh_readers")
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        admin.execute("drop database wh_not_owned")

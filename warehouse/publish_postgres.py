@@ -234,14 +234,29 @@ def _prepare_database(cur: Any, bi_role: str) -> None:
             )
         )
     (database,) = cur.execute("select current_database()").fetchone()
-    try:
+    public_schema = cur.execute("select 1 from pg_namespace where nspname = 'public'").fetchone() is not None
+    # PUBLIC (every role, so the BI role too) may create temporary tables and, before PostgreSQL 15,
+    # tables in schema public: take that away (only when granted: no catalogue write otherwise)
+    if cur.execute("select has_database_privilege('public', current_database(), 'TEMPORARY')").fetchone()[0]:
         cur.execute(_sql("revoke temporary on database {} from public", _ident(database)))
-        cur.execute(_sql("revoke create on schema public from public"))
+    if public_schema and cur.execute("select has_schema_privilege('public', 'public', 'CREATE')").fetchone()[0]:
+        cur.execute("revoke create on schema public from public")
+    if not cur.execute("select has_database_privilege(%s, current_database(), 'CONNECT')", [bi_role]).fetchone()[0]:
         cur.execute(_sql("grant connect on database {} to {}", _ident(database), _ident(bi_role)))
-    except errors.InsufficientPrivilege as exc:
+    # what the role can still do outside schema marts, however it came by it (a revoke by a user
+    # who does not own the database is only a warning)
+    checks = {
+        "TEMPORARY on the database": "has_database_privilege(%(role)s, current_database(), 'TEMPORARY')",
+        "CREATE on the database": "has_database_privilege(%(role)s, current_database(), 'CREATE')",
+        "CREATE on schema public": "has_schema_privilege(%(role)s, 'public', 'CREATE')" if public_schema else "false",
+    }
+    granted = cur.execute("select " + ", ".join(checks.values()), {"role": bi_role}).fetchone()
+    still = [what for what, has in zip(checks, granted, strict=True) if has]
+    if still:
         raise PublishError(
-            f"the publishing user must own database {database} (or schema public) to keep {bi_role} read-only: {exc}"
-        ) from exc
+            f"role {bi_role} still has {', '.join(still)} in database {database}; publish as the owner of the "
+            "database (and of schema public) so these can be revoked from PUBLIC, or have an admin revoke them"
+        )
 
 
 def _create_table(cur: Any, mart: Mart) -> None:
