@@ -9,6 +9,8 @@ scale benchmark's working database published with `--publish-working WEEK AS_OF`
     python -m bench.postgres_publish --home data                        # the demo marts
     python -m bench.postgres_publish --home bench/.work/scale-5000x10y/home \
         --publish-working 2024-W51 2024-12-21T08:00:00+08:00            # the scale benchmark's mart
+    python -m bench.postgres_publish --bulk-from bench/.work/scale-5000x10y/home \
+        intermediate.int_stock_flows_classified_weekly                   # COPY throughput on millions of rows
 
 Prints a table and appends it to bench/RESULTS.md (unless --no-record).
 """
@@ -32,6 +34,28 @@ def publish_working(p: Paths, week: str, as_of: str) -> str:
     started = time.monotonic()
     version = publish(week=week, as_of=as_of, p=p)
     return f"{version.name} written by write-audit-publish in {time.monotonic() - started:.1f} s"
+
+
+def bulk_home(source_home: Path, table: str, work: Path) -> Paths:
+    """A scratch home whose only mart is ``table`` of another home's working database, published."""
+    import shutil
+
+    import duckdb
+
+    from warehouse.publish import publish
+
+    p = Paths(home=work / "home", reports=work / "reports")
+    shutil.rmtree(work, ignore_errors=True)
+    p.working_db.parent.mkdir(parents=True)
+    con = duckdb.connect(str(p.working_db))
+    try:
+        con.execute(f"attach '{source_home / 'working' / 'warehouse.duckdb'}' as source (read_only)")
+        con.execute("create schema marts")
+        con.execute(f"create table marts.bulk_{table.split('.')[-1]} as select * from source.{table}")
+    finally:
+        con.close()
+    publish(week=None, as_of="2024-12-21T08:00:00+08:00", p=p)
+    return p
 
 
 def measure(report: Report, label: str, p: Paths, repeat: int) -> None:
@@ -86,7 +110,8 @@ def measure(report: Report, label: str, p: Paths, repeat: int) -> None:
 
 def main(argv: list[str] | None = None) -> Report:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--home", type=Path, action="append", required=True, help="a warehouse home (repeatable)")
+    parser.add_argument("--home", type=Path, action="append", default=[], help="a warehouse home (repeatable)")
+    parser.add_argument("--bulk-from", nargs=2, metavar=("HOME", "SCHEMA.TABLE"), help="also: that table as a mart")
     parser.add_argument("--label", action="append", help="a name per home (default: the folder)")
     parser.add_argument("--publish-working", nargs=2, metavar=("WEEK", "AS_OF"))
     parser.add_argument("--repeat", type=int, default=3)
@@ -100,6 +125,10 @@ def main(argv: list[str] | None = None) -> Report:
         if args.publish_working:
             report.detail(f"{label}: {publish_working(p, *args.publish_working)}")
         measure(report, label, p, args.repeat)
+    if args.bulk_from:
+        home, table = Path(args.bulk_from[0]).resolve(), args.bulk_from[1]
+        p = bulk_home(home, table, Path(__file__).resolve().parent / ".work" / "postgres-bulk")
+        measure(report, f"bulk: {table} as one mart", p, args.repeat)
     if not args.no_record:
         append(report)
     return report

@@ -9,8 +9,8 @@ this module copies its audited marts into a PostgreSQL database that every BI to
    users), the database is closed to everyone else (CONNECT for the role; no TEMPORARY, no
    CREATE in ``public`` for PUBLIC);
 3. a staging schema ``marts__loading`` gets one table per mart (DuckDB types mapped to
-   PostgreSQL's), filled with ``COPY … FROM STDIN`` (CSV written by Arrow from DuckDB's record
-   batches: no per-row Python), the dbt table and column descriptions as comments, and
+   PostgreSQL's), filled with ``COPY … FROM STDIN (FREEZE)`` (CSV written by Arrow from DuckDB's
+   record batches: no per-row Python; rows frozen, autovacuum off: the table never changes), the dbt table and column descriptions as comments, and
    ``marts.warehouse_version`` (which version this is, with its row counts); every table is
    analysed;
 4. the row count of every table is checked against the DuckDB version (and its ``version.json``);
@@ -261,7 +261,15 @@ def _prepare_database(cur: Any, bi_role: str) -> None:
 
 def _create_table(cur: Any, mart: Mart) -> None:
     columns = _comma_list(_sql("{} " + c.postgres_type, _ident(c.name)) for c in mart.columns)
-    cur.execute(_sql("create table {} ({})", _ident(LOADING_SCHEMA, mart.name), columns))
+    # immutable until the next publish replaces it: rows are frozen by COPY and analysed here, so
+    # autovacuum has nothing to do, and must not hold a lock on it when the next swap comes
+    cur.execute(
+        _sql(
+            "create table {} ({}) with (autovacuum_enabled = false, toast.autovacuum_enabled = false)",
+            _ident(LOADING_SCHEMA, mart.name),
+            columns,
+        )
+    )
     if mart.comment:
         cur.execute(_sql("comment on table {} is {}", _ident(LOADING_SCHEMA, mart.name), _literal(mart.comment)))
     for column in mart.columns:
@@ -277,7 +285,8 @@ def _create_table(cur: Any, mart: Mart) -> None:
 
 def _copy_rows(cur: Any, con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
     columns = _comma_list(_ident(c.name) for c in mart.columns)
-    statement = _sql("copy {} ({}) from stdin (format csv)", _ident(LOADING_SCHEMA, mart.name), columns)
+    # FREEZE (the table was created in this transaction): no hint-bit writes or vacuum after it
+    statement = _sql("copy {} ({}) from stdin (format csv, freeze)", _ident(LOADING_SCHEMA, mart.name), columns)
     with cur.copy(statement) as copy:
         for chunk in _csv_chunks(con, mart):
             copy.write(chunk)
@@ -365,7 +374,8 @@ def _swap(cur: Any, version: Version, timeout: float) -> float:
             cur.execute("rollback to savepoint swap")
             if time.monotonic() - started > timeout:
                 raise PublishError(
-                    f"readers held tables of schema {SCHEMA} for more than {timeout:.0f} s; could not swap in {version.name}"
+                    f"other sessions (readers) held tables of schema {SCHEMA} for more than {timeout:.0f} s; "
+                    f"could not swap in {version.name}"
                 ) from None
             time.sleep(0.05)
     waited = time.monotonic() - started
