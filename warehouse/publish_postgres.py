@@ -178,7 +178,13 @@ def _csv_chunks(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[bytes]:
     import pyarrow.csv as pa_csv
 
     options = pa_csv.WriteOptions(include_header=False)
-    columns = ", ".join(quote(c.name) for c in mart.columns)
+    # instants leave as naive UTC (the publishing session's TimeZone is UTC): Arrow writes zoned
+    # timestamps to CSV ten times slower than naive ones
+    columns = ", ".join(
+        f"timezone('UTC', {quote(c.name)}) as {quote(c.name)}" if c.duckdb_type == "TIMESTAMP WITH TIME ZONE"
+        else quote(c.name)
+        for c in mart.columns
+    )  # fmt: skip
     reader = con.sql(f"select {columns} from marts.{quote(mart.name)}").to_arrow_reader(BATCH_ROWS)
     for batch in reader:
         if batch.num_rows:
@@ -432,6 +438,7 @@ def publish_to_postgres(
                 step = "lock"
                 with _step(steps, "lock"):
                     cur.execute("select pg_advisory_xact_lock(hashtext(%s))", [ADVISORY_LOCK])
+                    cur.execute("set local timezone = 'UTC'")  # how COPY reads the naive UTC instants
                 step = "roles"
                 with _step(steps, "roles"):
                     _prepare_database(cur, bi_role)
