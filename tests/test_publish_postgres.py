@@ -163,6 +163,8 @@ def test_every_value_and_type_survives_the_copy(warehouse_home: Paths, postgres_
     p = warehouse_home
     _typed_working_db(p)
     publish(week="2023-W15", as_of=AS_OF, p=p)
+    with psycopg.connect(postgres_dsn, autocommit=True) as con:  # instants must not depend on the server's zone
+        con.execute(f"alter database \"{postgres_dsn.rsplit('/', 1)[1]}\" set timezone to 'Asia/Shanghai'")
     done = publish_to_postgres(postgres_dsn, p=p)
     assert done.rows["mart_types"] == 2 and done.version == "v0001"
     expected = _duckdb_marts(p)
