@@ -478,7 +478,7 @@ def publish_to_postgres(
                     pg.commit()
     except PublishError as exc:
         raise PublishError(f"not published to {target}: {exc}; PostgreSQL keeps its previous version") from exc
-    except psycopg.Error as exc:
+    except (psycopg.Error, duckdb.Error) as exc:
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PublishError(
             f"publishing {version.name} to {target} failed at step '{step}': {detail}; "
