@@ -15,6 +15,7 @@ warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 from orchestration.dbt_assets import dbt_models, dbt_resource
 from orchestration.jobs import build_jobs, build_schedules, build_sensors
 from orchestration.landing_assets import build_landing_assets
+from orchestration.postgres_assets import build_postgres_assets
 from orchestration.progress import progress_logger
 from orchestration.quality_checks import build_quality_checks
 from orchestration.resources import BuildSettings, WriterLock
@@ -23,9 +24,10 @@ from orchestration.serving_assets import build_serving_assets
 landing_assets = build_landing_assets()
 mart_keys = [key for key in dbt_models.keys if key.path[0] == "marts"]
 serving_assets = build_serving_assets(mart_keys)
+postgres_assets = build_postgres_assets()  # only with WAREHOUSE_POSTGRES_DSN set
 
 defs = dg.Definitions(
-    assets=[*landing_assets, dbt_models, *serving_assets],
+    assets=[*landing_assets, dbt_models, *serving_assets, *postgres_assets],
     asset_checks=build_quality_checks(),
     jobs=build_jobs(),
     schedules=build_schedules(),

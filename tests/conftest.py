@@ -13,6 +13,9 @@ import pytest
 from simulator import Simulator
 from warehouse.settings import DEMO_LANDING, Paths, paths
 
+# a developer's own PostgreSQL target must not receive the marts of every test build
+os.environ.pop("WAREHOUSE_POSTGRES_DSN", None)
+
 DEMO_WEEK = "2023-W15"
 DEMO_AS_OF = datetime.fromisoformat("2023-04-14T20:00+08:00")
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -163,3 +166,38 @@ def upstream(monkeypatch: pytest.MonkeyPatch) -> Iterator[Simulator]:
             yield simulator
         finally:
             routing.uninstall()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """A real PostgreSQL server for the session (as the postgres user when root), removed afterwards.
+
+    Skipped with the reason when the server binaries are missing, except on CI (``CI`` set),
+    where .ci/run installs them and a missing server is a failure.
+    """
+    from warehouse.local_postgres import LocalPostgres, PostgresUnavailable
+
+    try:
+        server = LocalPostgres.start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_dsn(postgres_server: object, request: pytest.FixtureRequest) -> str:
+    """A fresh database on the session's server for this test; its DSN (as the superuser)."""
+    import re
+
+    import psycopg
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    with psycopg.connect(postgres_server.dsn(), autocommit=True) as con:
+        con.execute(f'drop database if exists "{name}" with (force)')
+        con.execute(f'create database "{name}"')
+    return postgres_server.dsn(name)

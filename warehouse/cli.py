@@ -162,24 +162,36 @@ def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: 
 @main.command()
 @click.argument("sql")
 def query(sql: str) -> None:
-    """Run read-only SQL on the published warehouse; print CSV with a header row."""
+    """Run read-only SQL on the published warehouse; print CSV with a header row.
+
+    The query sees the published database only (schemas marts, quality, meta): it can read and
+    write no file (COPY TO, read_csv, read_parquet, ATTACH, INSTALL are refused).
+    """
     import duckdb
 
-    from warehouse.database import NotPublishedError, serving
+    from warehouse.database import SANDBOX_REFUSED, NotPublishedError, sandboxed
 
     try:
-        with serving() as con:
+        with sandboxed() as con:
             cursor = con.execute(sql)
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
     except NotPublishedError as exc:
         raise click.ClickException(str(exc)) from exc
+    except duckdb.PermissionException as exc:  # a file, ATTACH or extension
+        raise click.ClickException(f"{SANDBOX_REFUSED} ({_first_line(exc)})") from exc
     except duckdb.Error as exc:
+        if "configuration has been locked" in str(exc) or "read-only mode" in str(exc):
+            raise click.ClickException(f"{SANDBOX_REFUSED} ({_first_line(exc)})") from exc
         raise click.ClickException(f"query failed: {exc}") from exc
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_csv_value(v) for v in row])
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _csv_value(value: object) -> object:
@@ -228,17 +240,36 @@ def _width(text: str) -> int:
 
 @main.command()
 @click.option("--rollback", is_flag=True, help="Point the serving database back at the previous published version.")
-def publish(rollback: bool) -> None:
-    """Show published versions, or roll back to the previous one."""
+@click.option(
+    "--postgres",
+    "postgres_dsn",
+    default=None,
+    metavar="DSN",
+    help="Copy the current version's marts into schema marts of this PostgreSQL database "
+    "(postgresql://user@host:port/db), in one transaction.",
+)
+@click.option(
+    "--bi-role",
+    default=None,
+    metavar="NAME",
+    help="The role that may read schema marts (created NOLOGIN if missing). [default: bi_reader]",
+)
+def publish(rollback: bool, postgres_dsn: str | None, bi_role: str | None) -> None:
+    """Show published versions, roll back to the previous one, or publish the marts to PostgreSQL."""
     from warehouse.publish import PublishError, current_version, versions
     from warehouse.publish import rollback as do_rollback
 
+    if bi_role and not postgres_dsn:
+        raise click.UsageError("--bi-role goes with --postgres DSN")
     if rollback:
         try:
             version = do_rollback()
         except PublishError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"Serving database now at {version.name}: {paths().serving_db}")
+    if postgres_dsn:
+        _publish_postgres(postgres_dsn, bi_role)
+    if rollback or postgres_dsn:
         return
     current = current_version()
     for version in versions():
@@ -246,6 +277,22 @@ def publish(rollback: bool) -> None:
         click.echo(f"{marker} {version.name}  {version.path}")
     if not versions():
         click.echo("nothing published yet")
+
+
+def _publish_postgres(dsn: str, bi_role: str | None) -> None:
+    from warehouse.publish import PublishError
+    from warehouse.publish_postgres import DEFAULT_BI_ROLE, publish_to_postgres
+
+    role = bi_role or DEFAULT_BI_ROLE
+    try:
+        done = publish_to_postgres(dsn, bi_role=role, progress=lambda line: click.echo(f"  {line}", err=True))
+    except PublishError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Published {done.version} to {done.target}: schema marts, {len(done.rows)} tables, "
+        f"{done.total_rows:,} rows in {done.seconds:.1f} s (COPY {done.copy_seconds:.1f} s); "
+        f"role {done.bi_role} may read it (grant it to BI users)."
+    )
 
 
 @main.command()

@@ -84,3 +84,36 @@ def serving(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+SANDBOX_REFUSED = (
+    "refused: `warehouse query` is read-only and reads only the published database "
+    "(schemas marts, quality, meta): no files, no ATTACH, no extensions, no settings"
+)
+
+
+@contextmanager
+def sandboxed(path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published database that can touch no file (``warehouse query``).
+
+    Opened read-only on the current version, then ``enable_external_access = false`` (no
+    ``COPY … TO``, ``read_csv``/``read_parquet`` of any path, ``ATTACH``, ``INSTALL``/``LOAD``,
+    ``EXPORT DATABASE``) and ``lock_configuration = true`` (no ``SET``/``RESET`` to undo it).
+    Extension autoloading is off. Spilling goes to a private temporary folder removed on exit,
+    never into the version folder.
+    """
+    import shutil
+    import tempfile
+
+    spill = tempfile.mkdtemp(prefix="warehouse-query-")
+    try:
+        with serving(path) as con:
+            # nothing that can reach a file is loaded behind the query's back
+            con.execute("set autoinstall_known_extensions = false")
+            con.execute("set autoload_known_extensions = false")
+            con.execute("set temp_directory = ?", [spill])
+            con.execute("set enable_external_access = false")
+            con.execute("set lock_configuration = true")
+            yield con
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
