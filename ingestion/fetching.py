@@ -1,38 +1,53 @@
-"""Fetching akshare sources without hanging or hammering the upstream hosts.
+"""Fetching akshare sources without hanging, hammering the upstream hosts, or leaving anything behind.
 
 ``default_fetcher().fetch(source, params)`` calls the source's akshare function with ``params``
 and returns its DataFrame, or raises a :class:`FetchError` whose message names the function,
 its parameters, the upstream host and the cause:
 
 * :class:`SourceUnavailable` - network errors, timeouts, the deadline passing, HTTP 403/429/5xx,
-  or the host's circuit breaker being open. Transient: retried.
+  or a host's circuit breaker being open. Transient: retried.
 * :class:`SchemaDrift` - akshare failed to parse the answer (KeyError, JSONDecodeError,
   ``ValueError: Length mismatch``, AttributeError, ...) or the frame's columns differ from the
   registry. Never retried.
-* :class:`EmptyResult` - an empty DataFrame (or None) where data is expected. Never retried.
+* :class:`EmptyResult` - an empty DataFrame (or None) where data is expected, including known
+  akshare crashes that mean "no rows" (Shenwan's zero-row reports, CPCA in early January).
+  Never retried.
+* :class:`AkshareCrash` - a known crash of akshare's own code on a normal answer (e.g. an empty
+  cell in SZSE's summary); see :mod:`ingestion.akshare_crashes`. Never retried.
 * :class:`FetchError` itself - anything else (a parameter the function does not take, an
-  unexpected exception). Never retried.
+  unexpected exception, a worker process that died). Never retried.
 
-Every call goes through, per upstream host:
+**Where a call runs.** Each attempt runs in a fetch worker process (:mod:`ingestion.fetch_pool`):
+forked from a fork server that imported akshare once, reused call after call, and killed
+(SIGKILL) the moment the attempt's deadline passes, so nothing of an abandoned call keeps running
+and a retry never overlaps an earlier attempt. The worker runs the call in this process's
+environment of the moment; with ``WAREHOUSE_UPSTREAM`` set it sends its requests to that simulated
+upstream (tests, the demo generator, a ``--live`` build over the simulator).
 
-1. a circuit breaker: after ``breaker_threshold`` consecutive transient failures the host is
-   "open" and calls fail fast for ``breaker_cooldown_seconds``; then one trial call is let
-   through (half-open): success closes the breaker, failure opens it again;
-2. throttling: at least ``min_interval_seconds`` between the end of one call to a host and the
-   start of the next;
-3. a hard deadline of ``deadline_seconds`` per attempt, in two layers: (a) once a Fetcher is
-   used, ``requests.Session.request`` is wrapped (once, idempotently) so that a call made from a
-   fetch worker without a ``timeout`` gets the attempt's remaining time as its timeout (calls made
-   elsewhere in the process are passed through unchanged); (b) the akshare function runs in a
-   daemon worker thread that is abandoned when the deadline passes, which also covers what (a)
-   cannot see (``curl_cffi``, raw sockets, a server that trickles bytes);
+**Every request attributed to its real host.** Before each HTTP request of the call (redirects
+included) the worker asks this process for permission (:mod:`ingestion.request_gate`), and this
+process applies the circuit breaker and the throttle of the host that request goes to
+(:mod:`ingestion.host_guard`):
+
+1. a circuit breaker per host: after ``breaker_threshold`` consecutive failed requests (network
+   error, timeout, HTTP 403/429/5xx, abandoned at the deadline) the host is open and its
+   requests are refused for ``breaker_cooldown_seconds``; then one call may try it (half-open):
+   an answer closes the breaker, a failure opens it again. A call is not started while a host the
+   registry lists for the source (``hosts``) is open;
+2. throttling: at least ``min_interval_seconds`` (or the host's own interval, from the
+   registry's ``hosts`` section) between the end of one request to a host and the start of the
+   next;
+3. a hard deadline of ``deadline_seconds`` per attempt, not counting the time requests wait for
+   their host's turn: each request's timeout is capped to the time left, and when the deadline
+   passes the worker is killed;
 4. retries of transient failures, up to ``max_attempts`` attempts, after a delay drawn uniformly
    from ``[0, min(backoff_max, backoff_base * 2 ** (attempt - 1))]`` (exponential backoff with
-   full jitter).
+   full jitter), unless a breaker opened or a request was refused.
 
-``TQDM_DISABLE=1`` is set (unless already set) before akshare is imported, which silences its
-progress bars; tqdm reads the variable when it is first imported, so it has no effect if
-something imported tqdm earlier in the process.
+``Fetcher(resolve=...)`` instead runs functions inline, in the calling thread, with the same
+gate on their requests: that is for tests of the policy above (retries, breaker, throttle,
+classification) with fake functions and a fake clock; only the worker processes enforce the
+deadline on code that does not return.
 
 The process-wide fetcher returned by :func:`default_fetcher` is shared by every landing asset of a
 run, so throttling and breaker state span all of them. It is configured by environment variables
@@ -45,278 +60,71 @@ WAREHOUSE_FETCH_DEADLINE_SECONDS            60       hard deadline of one attemp
 WAREHOUSE_FETCH_MAX_ATTEMPTS                4        attempts per call (1 = no retry)
 WAREHOUSE_FETCH_BACKOFF_BASE_SECONDS        1.0      backoff before the 2nd attempt (upper bound)
 WAREHOUSE_FETCH_BACKOFF_MAX_SECONDS         30       cap of the backoff delay
-WAREHOUSE_FETCH_MIN_INTERVAL_SECONDS        1.5      minimum gap between two calls to one host
+WAREHOUSE_FETCH_MIN_INTERVAL_SECONDS        1.5      minimum gap between two requests to one host;
+                                                     when set, it applies to every host (the
+                                                     registry's per-host intervals are ignored)
 WAREHOUSE_FETCH_BREAKER_THRESHOLD           3        consecutive failures that open a host's breaker
 WAREHOUSE_FETCH_BREAKER_COOLDOWN_SECONDS    600      how long an open breaker fails fast
 ==========================================  =======  ==============================================
+
+Worker processes are stopped at interpreter exit and by :func:`shutdown_workers` (the Dagster
+resource that hands the fetcher to landing assets calls it when a run ends).
 """
 
 from __future__ import annotations
 
-import functools
-import http.client
-import importlib
-import inspect
 import logging
-import math
 import os
 import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import requests
-import urllib3
 
+from ingestion.fetch_errors import AkshareCrash, EmptyResult, FetchError, SchemaDrift, SourceUnavailable
+from ingestion.fetch_failures import bad_status, classify
+from ingestion.fetch_worker import CallRequest, Outcome, check_signature, execute
+from ingestion.host_guard import AttemptGate, HostGuard
 from ingestion.registry import Source
 
 log = logging.getLogger(__name__)
 
+__all__ = [
+    "AkshareCrash",
+    "EmptyResult",
+    "FetchError",
+    "Fetcher",
+    "SchemaDrift",
+    "SourceUnavailable",
+    "classify",
+    "default_fetcher",
+    "reset_default_fetcher",
+    "settings_from_env",
+    "shutdown_workers",
+]
+
 Resolver = Callable[[str], Callable[..., Any]]
-
-UNAVAILABLE_STATUSES = frozenset({403, 429})
-CAUSE_LIMIT = 300  # characters of an upstream exception's text kept in a message
-_TIMEOUT_POSITION = 6  # index of `timeout` among the positional arguments after `url` in Session.request
-_WRAPPED_MARK = "_warehouse_default_timeout"
-_NOT_TRANSIENT_REQUEST_ERRORS = (
-    requests.exceptions.InvalidURL,
-    requests.exceptions.MissingSchema,
-    requests.exceptions.InvalidSchema,
-    requests.exceptions.InvalidHeader,
-    requests.exceptions.URLRequired,
-)
-_NETWORK_ERRORS = (OSError, http.client.HTTPException, urllib3.exceptions.HTTPError)  # requests' errors are OSErrors
-_PARSE_ERRORS = (KeyError, IndexError, AttributeError, ValueError)  # both JSONDecodeErrors are ValueErrors
-_AKSHARE_UNAVAILABLE = frozenset({"NetworkError", "RateLimitError", "APIError"})
-_AKSHARE_DRIFT = frozenset({"DataParsingError"})
-
-
-# ---------------------------------------------------------------------------------------- errors
-
-
-class FetchError(Exception):
-    """A call to an upstream source failed; the message names function, parameters, host and cause."""
-
-    kind = "failed"
-
-    def __init__(
-        self, source: str, function: str, params: Mapping[str, Any], host: str, reason: str, attempts: int = 1
-    ) -> None:
-        self.source = source
-        self.function = function
-        self.params = dict(params)
-        self.host = host
-        self.reason = reason
-        self.attempts = attempts
-        super().__init__(source, function, self.params, host, reason, attempts)
-
-    @property
-    def call(self) -> str:
-        args = ", ".join(f"{name}={value!r}" for name, value in self.params.items())
-        return f"{self.function}({args})"
-
-    def __str__(self) -> str:
-        tries = f" (gave up after {self.attempts} attempts)" if self.attempts > 1 else ""
-        return f"{self.call} from {self.host} [source {self.source}] {self.kind}: {self.reason}{tries}"
-
-
-class SourceUnavailable(FetchError):
-    """The host did not answer usefully: network error, timeout, HTTP 403/429/5xx, breaker open."""
-
-    kind = "unavailable"
-
-
-class SchemaDrift(FetchError):
-    """The answer no longer has the shape akshare or the registry expects."""
-
-    kind = "schema drift"
-
-
-class EmptyResult(FetchError):
-    """No rows (or None) where data is expected."""
-
-    kind = "empty result"
-
-
-# ------------------------------------------------------------------- deadline layer 1: requests
-
-
-@dataclass
-class _CallContext:
-    """What the requests wrapper knows about the fetch running in the current worker thread."""
-
-    deadline_at: float  # time.monotonic() value
-    margin: float
-    statuses: list[int] = field(default_factory=list)
-
-    def request_timeout(self) -> float:
-        """The time left to the deadline, less a margin so that requests gives up first."""
-        return max(0.01, self.deadline_at - time.monotonic() - self.margin)
-
-
-_local = threading.local()
-_install_lock = threading.Lock()
-
-
-def _current_context() -> _CallContext | None:
-    return getattr(_local, "context", None)
-
-
-def install_default_timeout() -> None:
-    """Wrap ``requests.Session.request`` (once) so that fetch workers' calls always have a timeout."""
-    with _install_lock:
-        original = requests.Session.request
-        if getattr(original, _WRAPPED_MARK, False):
-            return
-
-        @functools.wraps(original)
-        def request(self: requests.Session, method: str, url: Any, *args: Any, **kwargs: Any) -> requests.Response:
-            context = _current_context()
-            if context is None:
-                return original(self, method, url, *args, **kwargs)
-            if len(args) > _TIMEOUT_POSITION:
-                if args[_TIMEOUT_POSITION] is None:
-                    args = (*args[:_TIMEOUT_POSITION], context.request_timeout(), *args[_TIMEOUT_POSITION + 1 :])
-            elif kwargs.get("timeout") is None:
-                kwargs["timeout"] = context.request_timeout()
-            response = original(self, method, url, *args, **kwargs)
-            context.statuses.append(response.status_code)
-            return response
-
-        setattr(request, _WRAPPED_MARK, True)
-        requests.Session.request = request  # type: ignore[method-assign]
-
-
-def install_upstream_routing() -> None:
-    """Route requests to a simulated upstream when ``WAREHOUSE_UPSTREAM`` names one (tests, the demo)."""
-    upstream = os.environ.get("WAREHOUSE_UPSTREAM", "").strip()
-    if upstream:
-        from simulator import routing
-
-        routing.install(upstream)
-
-
-# ---------------------------------------------------------------- deadline layer 2: worker thread
-
-
-@dataclass
-class _Outcome:
-    value: Any = None
-    error: BaseException | None = None
-    timed_out: bool = False
-    statuses: list[int] = field(default_factory=list)
-
-
-def run_with_deadline(func: Callable[..., Any], params: Mapping[str, Any], deadline: float, name: str) -> _Outcome:
-    """Run ``func(**params)`` in a daemon thread; give up on it (and let it run on) after ``deadline`` s."""
-    outcome = _Outcome()
-    context = _CallContext(
-        deadline_at=time.monotonic() + deadline, margin=min(1.0, deadline * 0.1), statuses=outcome.statuses
-    )
-
-    def work() -> None:
-        _local.context = context
-        try:
-            outcome.value = func(**params)
-        except BaseException as exc:  # handed over to the calling thread
-            outcome.error = exc
-        finally:
-            _local.context = None
-
-    worker = threading.Thread(target=work, name=f"fetch-{name}", daemon=True)
-    worker.start()
-    worker.join(deadline)
-    if worker.is_alive():
-        return _Outcome(timed_out=True, statuses=list(outcome.statuses))
-    return outcome
-
-
-# -------------------------------------------------------------------------- classifying failures
-
-
-def _text(exc: BaseException) -> str:
-    detail = str(exc).strip()
-    if len(detail) > CAUSE_LIMIT:
-        detail = detail[:CAUSE_LIMIT] + "..."
-    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-
-
-def _bad_status(statuses: list[int]) -> int | None:
-    """The last HTTP status seen that means 'the host refuses or is failing' (403, 429, 5xx)."""
-    bad = [s for s in statuses if s in UNAVAILABLE_STATUSES or s >= 500]
-    return bad[-1] if bad else None
-
-
-def _response_status(exc: BaseException) -> int | None:
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return status if isinstance(status, int) else None
-
-
-def classify(exc: BaseException, statuses: list[int]) -> tuple[type[FetchError], str]:
-    """The error class and reason for an exception raised inside an akshare function."""
-    cause = _text(exc)
-    status = _response_status(exc)
-    if status is not None and (status in UNAVAILABLE_STATUSES or status >= 500):
-        return SourceUnavailable, f"HTTP {status}: {cause}"
-    module, name = type(exc).__module__, type(exc).__name__
-    if module.startswith("akshare"):
-        if name in _AKSHARE_UNAVAILABLE:
-            return SourceUnavailable, cause
-        if name in _AKSHARE_DRIFT:
-            return SchemaDrift, cause
-    if status is not None and 400 <= status < 500:
-        return FetchError, f"HTTP {status}: {cause}"
-    if isinstance(exc, _NOT_TRANSIENT_REQUEST_ERRORS):  # also ValueErrors: test them first
-        return FetchError, cause
-    if isinstance(exc, _PARSE_ERRORS) or (isinstance(exc, TypeError) and "NoneType" in str(exc)):
-        bad = _bad_status(statuses)
-        if bad is not None:  # an error page that akshare tried to parse
-            return SourceUnavailable, f"HTTP {bad}, and the answer could not be parsed ({cause})"
-        return SchemaDrift, f"the answer could not be parsed ({cause})"
-    if isinstance(exc, requests.exceptions.Timeout):
-        return SourceUnavailable, f"timed out ({cause})"
-    if isinstance(exc, _NETWORK_ERRORS) or module.startswith(("curl_cffi", "urllib3", "requests")):
-        return SourceUnavailable, f"network error ({cause})"
-    return FetchError, f"unexpected error ({cause})"
-
-
-# ------------------------------------------------------------------------------- per-host state
-
-
-@dataclass
-class _HostState:
-    next_start: float = -math.inf  # earliest monotonic time the next call may start
-    failures: int = 0  # consecutive transient failures
-    open_until: float | None = None  # breaker open until this clock value
-    probing: bool = False  # half-open: one trial call is in flight
-    last_failure: str = ""
 
 
 @dataclass(frozen=True)
 class _Call:
     source: Source
     function: str
-    host: str
     params: dict[str, Any]
 
-    def error(self, cls: type[FetchError], reason: str, attempts: int = 1) -> FetchError:
-        return cls(self.source.name, self.function, self.params, self.host, reason, attempts)
+    @property
+    def declared_host(self) -> str:
+        return self.source.host or "unknown host"
 
-
-def import_akshare_function(name: str) -> Callable[..., Any]:
-    """The default resolver: ``akshare.<name>``, importing akshare on first use."""
-    return getattr(importlib.import_module("akshare"), name)
-
-
-# ---------------------------------------------------------------------------------------- fetcher
+    def error(self, cls: type[FetchError], reason: str, host: str, attempts: int = 1) -> FetchError:
+        return cls(self.source.name, self.function, self.params, host, reason, attempts)
 
 
 class Fetcher:
-    """Calls akshare functions with throttling, a circuit breaker, a hard deadline and retries, per host."""
+    """Calls akshare functions with per-host throttling and breakers, a hard deadline and retries."""
 
     def __init__(
         self,
@@ -326,8 +134,10 @@ class Fetcher:
         backoff_base: float = 1.0,
         backoff_max: float = 30.0,
         min_interval_seconds: float = 1.5,
+        host_intervals: Mapping[str, float] | None = None,
         breaker_threshold: int = 3,
         breaker_cooldown_seconds: float = 600.0,
+        module: str = "akshare",
         resolve: Resolver | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -337,7 +147,8 @@ class Fetcher:
             raise ValueError(f"deadline_seconds must be positive, not {deadline_seconds}")
         if max_attempts < 1 or breaker_threshold < 1:
             raise ValueError(f"max_attempts ({max_attempts}) and breaker_threshold ({breaker_threshold}) must be >= 1")
-        if min(backoff_base, backoff_max, min_interval_seconds, breaker_cooldown_seconds) < 0:
+        intervals = dict(host_intervals or {})
+        if min(backoff_base, backoff_max, min_interval_seconds, breaker_cooldown_seconds, *intervals.values()) < 0:
             raise ValueError("backoff, interval and cooldown settings must not be negative")
         self.deadline_seconds = float(deadline_seconds)
         self.max_attempts = int(max_attempts)
@@ -346,12 +157,24 @@ class Fetcher:
         self.min_interval_seconds = float(min_interval_seconds)
         self.breaker_threshold = int(breaker_threshold)
         self.breaker_cooldown_seconds = float(breaker_cooldown_seconds)
-        self.resolve: Resolver = resolve or import_akshare_function
-        self.clock = clock
+        self.module = module
+        self.resolve = resolve
         self.sleep = sleep
         self.rng = rng or random.Random()
-        self._hosts: dict[str, _HostState] = {}
-        self._lock = threading.Lock()
+        self.guard = HostGuard(
+            min_interval=self.min_interval_seconds,
+            intervals=intervals,
+            threshold=self.breaker_threshold,
+            cooldown=self.breaker_cooldown_seconds,
+            clock=clock,
+            sleep=sleep,
+        )
+        self._warned: set[tuple[str, str]] = set()
+
+    @property
+    def runs_in_workers(self) -> bool:
+        """Whether calls run in worker processes (the default) rather than inline."""
+        return self.resolve is None
 
     # ------------------------------------------------------------------------------ public
 
@@ -359,34 +182,33 @@ class Fetcher:
         """Call ``source``'s akshare function with ``params``; return its validated frame or raise FetchError."""
         if not source.function:
             raise ValueError(f"source {source.name} is {source.kind}, not an akshare source: nothing to fetch")
-        call = _Call(source, source.function, source.host or "unknown host", dict(params or {}))
-        install_default_timeout()
-        install_upstream_routing()
-        os.environ.setdefault("TQDM_DISABLE", "1")
-        func = self._resolve(call)
-        for attempt in range(1, self.max_attempts + 1):
-            self._admit(call)
-            self._throttle(call.host)
-            try:
-                frame = self._attempt(call, func)
-            except SourceUnavailable as exc:
-                opened = self._record(call.host, failure=str(exc.reason))
-                if opened or attempt == self.max_attempts:
-                    note = f"; the circuit breaker for {call.host} is now open" if opened else ""
-                    raise call.error(SourceUnavailable, exc.reason + note, attempt) from exc.__cause__
-                delay = self.backoff_delay(attempt)
-                log.warning("%s; retrying in %.1f s (attempt %d of %d)", exc, delay, attempt + 1, self.max_attempts)
-                self.sleep(delay)
-                continue
-            except FetchError:
-                self._record(call.host, failure=None)  # the host answered: not its fault
-                raise
-            except BaseException:
-                self._record(call.host, failure=None)  # e.g. SystemExit inside akshare: release a half-open probe
-                raise
-            self._record(call.host, failure=None)
-            return frame
-        raise AssertionError("unreachable: the last attempt returns or raises")
+        call = _Call(source, source.function, dict(params or {}))
+        holder = object()  # this call, as the holder of a half-open breaker's trial
+        try:
+            for attempt in range(1, self.max_attempts + 1):
+                self._admit(call, holder)
+                gate = AttemptGate(
+                    self.guard,
+                    holder,
+                    deadline_at=time.monotonic() + self.deadline_seconds,
+                    margin=min(1.0, self.deadline_seconds * 0.1),
+                )
+                outcome = self._run(call, gate)
+                self._warn_undeclared(call, gate)
+                try:
+                    return self._conclude(call, gate, outcome)
+                except SourceUnavailable as exc:
+                    if gate.refused is not None:
+                        raise
+                    if gate.opened or attempt == self.max_attempts:
+                        note = "".join(f"; the circuit breaker for {host} is now open" for host in gate.opened)
+                        raise call.error(SourceUnavailable, exc.reason + note, exc.host, attempt) from exc.__cause__
+                    delay = self.backoff_delay(attempt)
+                    log.warning("%s; retrying in %.1f s (attempt %d of %d)", exc, delay, attempt + 1, self.max_attempts)
+                    self.sleep(delay)
+            raise AssertionError("unreachable: the last attempt returns or raises")
+        finally:
+            self.guard.release(holder)
 
     def backoff_delay(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(backoff_max, backoff_base * 2 ** (attempt - 1))]."""
@@ -394,109 +216,96 @@ class Fetcher:
         return self.rng.uniform(0.0, cap)
 
     def breaker_open(self, host: str) -> bool:
-        """Whether calls to ``host`` currently fail fast."""
-        with self._lock:
-            state = self._hosts.get(host)
-            return bool(state and state.open_until is not None and self.clock() < state.open_until)
+        """Whether requests to ``host`` currently fail fast."""
+        return self.guard.is_open(host)
 
     # ------------------------------------------------------------------------------ steps
 
-    def _resolve(self, call: _Call) -> Callable[..., Any]:
+    def _admit(self, call: _Call, holder: object) -> None:
+        """Fail fast, before starting a call, while a host the registry lists for it is open."""
+        for host in call.source.hosts or (call.declared_host,):
+            reason = self.guard.refusal(host, holder)
+            if reason is not None:
+                raise call.error(SourceUnavailable, reason, host)
+
+    def _run(self, call: _Call, gate: AttemptGate) -> Outcome:
+        if self.resolve is None:
+            from ingestion.fetch_pool import WorkerStartError, worker_pool
+
+            request = CallRequest(self.module, call.function, call.params, dict(os.environ))
+            try:
+                return worker_pool().run(request, gate)
+            except WorkerStartError as exc:
+                raise call.error(FetchError, str(exc), call.declared_host) from exc
         try:
             func = self.resolve(call.function)
         except (ImportError, AttributeError) as exc:
-            raise call.error(FetchError, f"cannot load the function ({_text(exc)})") from exc
-        try:
-            inspect.signature(func).bind(**call.params)
-        except TypeError as exc:
-            raise call.error(FetchError, f"the parameters do not fit the function's signature ({exc})") from exc
-        except ValueError:  # no signature available (builtins): let the call itself decide
-            pass
-        return func
+            return Outcome(rejected=f"cannot load the function ({type(exc).__name__}: {exc})")
+        rejected = check_signature(func, call.params)
+        if rejected is not None:
+            return Outcome(rejected=rejected)
+        return execute(func, call.params, gate, call.function)
 
-    def _attempt(self, call: _Call, func: Callable[..., Any]) -> pd.DataFrame:
-        outcome = run_with_deadline(func, call.params, self.deadline_seconds, call.function)
+    def _conclude(self, call: _Call, gate: AttemptGate, outcome: Outcome) -> pd.DataFrame:
+        """The attempt's frame, or the FetchError it ended in (blaming the host that failed)."""
+        host = gate.blamed or gate.last_host or call.declared_host
+        if outcome.rejected is not None:
+            raise call.error(FetchError, outcome.rejected, host)
+        if gate.refused is not None:
+            raise call.error(SourceUnavailable, gate.refused.reason, gate.refused.host)
         if outcome.timed_out:
-            reason = f"no answer within the {self.deadline_seconds:g} s deadline; the call was abandoned"
-            raise call.error(SourceUnavailable, reason)
-        if outcome.error is not None:
-            if not isinstance(outcome.error, Exception):
-                raise outcome.error
-            cls, reason = classify(outcome.error, outcome.statuses)
-            if isinstance(outcome.error, requests.exceptions.Timeout):
-                reason = f"no answer within the {self.deadline_seconds:g} s deadline ({_text(outcome.error)})"
-            raise call.error(cls, reason) from outcome.error
-        return self._validate(call, outcome.value, outcome.statuses)
+            waiting = f" (a request to {gate.blamed} was in flight)" if gate.blamed else ""
+            reason = (
+                f"no answer within the {self.deadline_seconds:g} s deadline{waiting}; "
+                "the call was abandoned and its worker process killed"
+            )
+            if not gate.failed_hosts:
+                gate.fail(host, reason)
+            raise call.error(SourceUnavailable, reason, host)
+        if outcome.lost is not None:
+            raise call.error(FetchError, f"the fetch worker process {outcome.lost}; the call was abandoned", host)
+        if outcome.failure is not None:
+            cls, reason = classify(outcome.failure, gate.statuses)
+            if outcome.failure.is_a("requests.exceptions.Timeout") and gate.time_left() <= gate.margin + 0.5:
+                reason = f"no answer within the {self.deadline_seconds:g} s deadline ({outcome.failure.text})"
+            if cls is SourceUnavailable:
+                if not gate.failed_hosts:
+                    gate.fail(host, reason)
+            elif not gate.requested:
+                self.guard.answered(host, gate.holder)  # no request seen: the call's end speaks for the host
+            raise call.error(cls, reason, host) from outcome.error
+        if not gate.requested:
+            self.guard.answered(host, gate.holder)
+        return self._validate(call, outcome.value, gate.statuses, host)
 
-    def _validate(self, call: _Call, value: Any, statuses: list[int]) -> pd.DataFrame:
+    def _validate(self, call: _Call, value: Any, statuses: list[int], host: str) -> pd.DataFrame:
         if value is None or (isinstance(value, pd.DataFrame) and value.empty):
             what = "None" if value is None else f"an empty DataFrame (columns {[str(c) for c in value.columns]})"
-            bad = _bad_status(statuses)
+            bad = bad_status(statuses)
             if bad is not None:
-                raise call.error(SourceUnavailable, f"HTTP {bad}, and the function returned {what}")
-            raise call.error(EmptyResult, f"the function returned {what} where data is expected")
+                raise call.error(SourceUnavailable, f"HTTP {bad}, and the function returned {what}", host)
+            raise call.error(EmptyResult, f"the function returned {what} where data is expected", host)
         if not isinstance(value, pd.DataFrame):
-            raise call.error(SchemaDrift, f"the function returned a {type(value).__name__}, not a DataFrame")
+            raise call.error(SchemaDrift, f"the function returned a {type(value).__name__}, not a DataFrame", host)
         columns = [str(c) for c in value.columns]
         problems = call.source.schema_problems(columns)
         if problems:
             reason = f"columns differ from the registry: {'; '.join(problems)} (returned columns: {columns})"
-            raise call.error(SchemaDrift, reason)
+            raise call.error(SchemaDrift, reason, host)
         return value
 
-    # ------------------------------------------------------------------------------ host state
-
-    def _state(self, host: str) -> _HostState:
-        return self._hosts.setdefault(host, _HostState())
-
-    def _admit(self, call: _Call) -> None:
-        """Fail fast while the host's breaker is open; after the cooldown let one trial call through."""
-        with self._lock:
-            state = self._state(call.host)
-            if state.open_until is None:
-                return
-            now = self.clock()
-            if now >= state.open_until and not state.probing:
-                state.probing = True
-                log.info("circuit breaker for %s is half-open: trying one call", call.host)
-                return
-            remaining = max(0.0, state.open_until - now)
-            failures, last_failure = state.failures, state.last_failure
-        closes = (datetime.now() + timedelta(seconds=remaining)).strftime("%H:%M:%S")
-        reason = (
-            f"circuit breaker for {call.host} is open after {failures} consecutive failures "
-            f"(last: {last_failure}); not calling. It half-opens in {remaining:.0f} s (about {closes} local time)"
-            if remaining > 0
-            else f"circuit breaker for {call.host} is half-open and a trial call is in flight; not calling"
-        )
-        raise call.error(SourceUnavailable, reason)
-
-    def _throttle(self, host: str) -> None:
-        """Wait until ``min_interval_seconds`` have passed since the previous call to ``host`` ended."""
-        with self._lock:
-            state = self._state(host)
-            now = self.clock()
-            start = max(now, state.next_start)
-            state.next_start = start + self.min_interval_seconds  # reserve the slot for concurrent callers
-        if start > now:
-            self.sleep(start - now)
-
-    def _record(self, host: str, failure: str | None) -> bool:
-        """Note the end of a call (``failure`` None: the host answered); return True if the breaker opened."""
-        with self._lock:
-            state = self._state(host)
-            state.next_start = max(state.next_start, self.clock() + self.min_interval_seconds)
-            was_probe, state.probing = state.probing, False
-            if failure is None:
-                state.failures, state.open_until = 0, None
-                return False
-            state.failures += 1
-            state.last_failure = failure
-            if was_probe or state.failures >= self.breaker_threshold:
-                state.open_until = self.clock() + self.breaker_cooldown_seconds
-                log.warning("circuit breaker for %s opened for %g s: %s", host, self.breaker_cooldown_seconds, failure)
-                return True
-            return False
+    def _warn_undeclared(self, call: _Call, gate: AttemptGate) -> None:
+        for host in dict.fromkeys(gate.requested):
+            if host not in call.source.hosts and (call.source.name, host) not in self._warned:
+                self._warned.add((call.source.name, host))
+                log.warning(
+                    "%s sent a request to %s, which the registry does not list in hosts of source %s (%s); "
+                    "it is throttled and guarded all the same: add it to the registry",
+                    call.function,
+                    host,
+                    call.source.name,
+                    ", ".join(call.source.hosts) or "none",
+                )
 
 
 # --------------------------------------------------------------------------- the shared fetcher
@@ -531,11 +340,17 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
 
 
 def default_fetcher() -> Fetcher:
-    """The process-wide Fetcher (created on first use from the WAREHOUSE_FETCH_* variables)."""
+    """The process-wide Fetcher (created on first use from the WAREHOUSE_FETCH_* variables and the
+    registry's per-host intervals, which WAREHOUSE_FETCH_MIN_INTERVAL_SECONDS overrides)."""
     global _default
     with _default_lock:
         if _default is None:
-            _default = Fetcher(**settings_from_env())
+            settings = settings_from_env()
+            if "min_interval_seconds" not in settings:
+                from ingestion.registry import host_policies
+
+                settings["host_intervals"] = {h: p.min_interval_seconds for h, p in host_policies().items()}
+            _default = Fetcher(**settings)
         return _default
 
 
@@ -544,3 +359,10 @@ def reset_default_fetcher() -> None:
     global _default
     with _default_lock:
         _default = None
+
+
+def shutdown_workers() -> None:
+    """Stop this process's fetch worker processes (the end of a run; they restart on the next fetch)."""
+    from ingestion import fetch_pool
+
+    fetch_pool.shutdown()

@@ -114,13 +114,18 @@ class Source:
     columns: tuple[Column, ...]
     description: str = ""
     function: str | None = None
-    host: str | None = None
+    hosts: tuple[str, ...] = ()
     call: Call = "once"
     params: dict[str, Any] = field(default_factory=dict)
     param_sets: tuple[dict[str, Any], ...] = ()
     date_param: DateParam | None = None
     range_params: RangeParams | None = None
     start: date | None = None
+
+    @property
+    def host(self) -> str | None:
+        """The host of the function's data (the first of ``hosts``), for messages and docs."""
+        return self.hosts[0] if self.hosts else None
 
     @property
     def is_curated(self) -> bool:
@@ -169,6 +174,28 @@ class Source:
         for extra in unmatched:
             problems.append(f"unexpected column {extra!r}")
         return problems
+
+
+@dataclass(frozen=True)
+class HostPolicy:
+    """How politely one upstream host is called (the registry's ``hosts`` section)."""
+
+    host: str
+    min_interval_seconds: float
+    reason: str
+
+
+def _hosts(name: str, raw: dict[str, Any]) -> tuple[str, ...]:
+    """``hosts: [a, b]`` (every host the function calls); ``host: a`` is accepted for one host."""
+    if "host" in raw and "hosts" in raw:
+        raise RegistryError(f"source {name}: give hosts (a list), not both host and hosts")
+    value = raw.get("hosts", raw.get("host"))
+    hosts = [value] if isinstance(value, str) else list(value or [])
+    if not all(isinstance(h, str) and h and h == h.strip().lower() and "/" not in h for h in hosts):
+        raise RegistryError(f"source {name}: hosts must be lower-case host names (no scheme or path), not {value!r}")
+    if raw.get("kind") == "akshare" and not hosts:
+        raise RegistryError(f"source {name}: akshare sources need hosts (every host the function calls)")
+    return tuple(hosts)
 
 
 def _parse_source(name: str, raw: dict[str, Any]) -> Source:
@@ -225,7 +252,7 @@ def _parse_source(name: str, raw: dict[str, Any]) -> Source:
         columns=tuple(columns),
         description=raw.get("description", ""),
         function=raw.get("function"),
-        host=raw.get("host"),
+        hosts=_hosts(name, raw),
         call=call,
         params=dict(raw.get("params") or {}),
         param_sets=tuple(raw.get("param_sets") or ()),
@@ -241,6 +268,32 @@ def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Source]:
         document = yaml.safe_load(fh)
     sources = {name: _parse_source(name, raw) for name, raw in document["sources"].items()}
     return sources
+
+
+def load_host_policies(path: Path = REGISTRY_PATH) -> dict[str, HostPolicy]:
+    """The registry's ``hosts`` section: per-host minimum intervals, each for a host a source calls."""
+    with open(path, encoding="utf-8") as fh:
+        document = yaml.safe_load(fh)
+    called = {host for source in load_registry(path).values() for host in source.hosts}
+    policies: dict[str, HostPolicy] = {}
+    for host, raw in (document.get("hosts") or {}).items():
+        if host not in called:
+            raise RegistryError(f"hosts: {host} is called by no source (known hosts: {', '.join(sorted(called))})")
+        try:
+            interval = float(raw["min_interval_seconds"])
+            reason = str(raw["reason"])
+        except (KeyError, TypeError, ValueError):
+            raise RegistryError(f"hosts: {host} needs min_interval_seconds (a number) and reason") from None
+        if interval < 0:
+            raise RegistryError(f"hosts: {host}: min_interval_seconds must not be negative")
+        policies[host] = HostPolicy(host, interval, reason)
+    return policies
+
+
+@cache
+def host_policies() -> dict[str, HostPolicy]:
+    """The project's per-host policies (parsed once per process)."""
+    return load_host_policies()
 
 
 @cache
