@@ -3,8 +3,10 @@ call, killed when a call's deadline passes.
 
 Workers are started with multiprocessing's ``forkserver`` method (``spawn`` where there is none),
 never ``fork``: the parent may run threads (Dagster does). The fork server is started on first
-use with ``ingestion.fetch_worker`` and akshare preloaded, so a worker starts in tens of
-milliseconds and has akshare imported; only the first start pays the import.
+use with the parent's main module, ``ingestion.fetch_worker`` and akshare preloaded, so a worker
+starts in tens of milliseconds and has akshare imported; only the first start pays the imports.
+As with any multiprocessing start method but ``fork``, a script that fetches needs the
+``if __name__ == "__main__":`` guard.
 
 A worker serves calls for one upstream (the ``WAREHOUSE_UPSTREAM`` of the calls it ran, or the
 real hosts): when the upstream changes, idle workers are retired, so that nothing akshare caches
@@ -106,7 +108,9 @@ def _context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["ingestion.fetch_worker", *PRELOAD])  # no effect once the server runs
+        # "__main__": the fork server imports the parent's main module once (as multiprocessing
+        # does in every child), so workers do not import it again on each start
+        context.set_forkserver_preload(["__main__", "ingestion.fetch_worker", *PRELOAD])  # no effect once it runs
         return context
     return multiprocessing.get_context("spawn")
 
@@ -191,7 +195,7 @@ class WorkerPool:
                 chosen = keep.pop()
             self._idle = keep
         for worker in stale:
-            worker.stop()
+            worker.kill("retired (another upstream)")  # idle: nothing of a call to lose, and no waiting
         if chosen is None:
             chosen = self.start_worker(upstream)
         with self._lock:
@@ -234,6 +238,7 @@ class WorkerPool:
         worker = self.checkout(request.env.get(UPSTREAM_VARIABLE, "").strip())
         reusable = False
         try:
+            gate.begin()
             worker.conn.send(("call", request))
             outcome, reusable = self._converse(worker, gate)
             return outcome

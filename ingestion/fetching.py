@@ -188,10 +188,7 @@ class Fetcher:
             for attempt in range(1, self.max_attempts + 1):
                 self._admit(call, holder)
                 gate = AttemptGate(
-                    self.guard,
-                    holder,
-                    deadline_at=time.monotonic() + self.deadline_seconds,
-                    margin=min(1.0, self.deadline_seconds * 0.1),
+                    self.guard, holder, self.deadline_seconds, margin=min(1.0, self.deadline_seconds * 0.1)
                 )
                 outcome = self._run(call, gate)
                 self._warn_undeclared(call, gate)
@@ -244,6 +241,7 @@ class Fetcher:
         rejected = check_signature(func, call.params)
         if rejected is not None:
             return Outcome(rejected=rejected)
+        gate.begin()
         return execute(func, call.params, gate, call.function)
 
     def _conclude(self, call: _Call, gate: AttemptGate, outcome: Outcome) -> pd.DataFrame:

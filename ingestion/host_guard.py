@@ -152,15 +152,16 @@ class HostGuard:
 class AttemptGate:
     """One attempt of a call: the gate its requests pass, and what they did.
 
-    ``deadline_at`` (a ``time.monotonic()`` value) moves later by the time a request waits for
-    its host's turn: the deadline bounds the upstream's and akshare's time, not the fetcher's own
-    politeness.
+    The deadline starts when the call does (:meth:`begin`: after its worker is ready, so starting
+    a worker does not count), and moves later by the time a request waits for its host's turn:
+    it bounds the upstream's and akshare's time, not the fetcher's own politeness.
     """
 
     guard: HostGuard
     holder: object
-    deadline_at: float
+    deadline_seconds: float
     margin: float
+    deadline_at: float = math.inf  # a time.monotonic() value, once the call has begun
     requested: list[str] = field(default_factory=list)  # hosts, in order of the requests
     in_flight: list[str] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
@@ -168,6 +169,10 @@ class AttemptGate:
     opened: list[str] = field(default_factory=list)  # hosts whose breaker this attempt opened
     refused: HostRefused | None = None
     waited: float = 0.0
+
+    def begin(self) -> None:
+        """The call starts now: its deadline runs from here."""
+        self.deadline_at = time.monotonic() + self.deadline_seconds
 
     def before(self, host: str, url: str) -> float:
         reason = self.guard.refusal(host, self.holder)
