@@ -18,6 +18,7 @@ another. Workers end with the parent: idle ones are stopped at interpreter exit
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -76,20 +77,16 @@ class Worker:
         """SIGKILL the process and wait until it is gone (reaped)."""
         if self.record.ended_at is not None:
             return
-        try:
+        with contextlib.suppress(OSError, ValueError):  # already gone, or already closed
             self.process.kill()
-        except (OSError, ValueError):  # already gone, or already closed
-            pass
         self._gone(why)
 
     def stop(self) -> None:
         """Ask the idle worker to exit; kill it if it does not within a second."""
         if self.record.ended_at is not None:
             return
-        try:
+        with contextlib.suppress(OSError):
             self.conn.send(("stop",))
-        except OSError:
-            pass
         self.process.join(1.0)
         if self.process.is_alive():
             self.process.kill()

@@ -15,6 +15,7 @@ as its parent is gone (a thread watches a pipe only the parent holds open).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
 import os
@@ -129,10 +130,8 @@ class _PipeGate:
 
 
 def _watch_parent(lifeline: Connection) -> None:
-    try:
+    with contextlib.suppress(EOFError, OSError):
         lifeline.recv()  # the parent never writes: this returns (EOFError) when its end closes
-    except (EOFError, OSError):
-        pass
     os._exit(0)
 
 
@@ -183,10 +182,8 @@ def serve(conn: Connection, lifeline: Connection, preload: tuple[str, ...]) -> N
     threading.Thread(target=_watch_parent, args=(lifeline,), name="fetch-worker-lifeline", daemon=True).start()
     os.environ.setdefault("TQDM_DISABLE", "1")
     for module in preload:
-        try:
+        with contextlib.suppress(ImportError):  # a call of that module reports it
             importlib.import_module(module)
-        except ImportError:
-            pass  # a call of that module reports it
     conn.send(("ready", os.getpid()))
     while True:
         try:

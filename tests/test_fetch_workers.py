@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from ingestion import fetch_pool
-from ingestion.fetching import FetchError, Fetcher, SourceUnavailable, shutdown_workers
+from ingestion.fetching import Fetcher, FetchError, SourceUnavailable, shutdown_workers
 from ingestion.registry import Column, Source, get_source
 from simulator import Fault, Simulator
 from simulator.wire import ENDPOINTS, Endpoint, Request, Response

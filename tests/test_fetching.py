@@ -1,7 +1,9 @@
-"""Fetching cannot hang or hammer: deadlines, retries, throttling, breaker, validation; and call plans.
+"""The fetch policy: retries, throttling, breaker, classification, validation; and call plans.
 
-No test touches the network: akshare functions are replaced by fakes served through the
-Fetcher's ``resolve`` hook, and the only sockets are local servers on 127.0.0.1.
+These tests run fake functions inline (the Fetcher's ``resolve`` hook) with a fake clock: the
+policy is the same wherever a call runs. Worker processes, deadlines that kill, and requests
+attributed to their real hosts over the simulated upstream are in ``tests/test_fetch_workers.py``.
+No test touches the network: the only sockets are local servers on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ from ingestion.fetching import (
     SourceUnavailable,
     classify,
     default_fetcher,
-    install_default_timeout,
     reset_default_fetcher,
 )
 from ingestion.landing import land_frame, list_loads, read_load
 from ingestion.plans import planned_calls
 from ingestion.registry import RangeParams, Source, get_source
+from ingestion.request_gate import install as install_request_gate
 from warehouse.calendar import Week
 
 from .conftest import REALDATA, hgjck_frame
@@ -102,7 +104,7 @@ def good_frame() -> pd.DataFrame:
 
 def fake_source(function: str = "fake_fn", host: str = "fake.example.com") -> Source:
     """A registry source with macro_china_hgjck's columns, served by a fake function on a fake host."""
-    return dataclasses.replace(HGJCK, name=f"src_{function}", function=function, host=host)
+    return dataclasses.replace(HGJCK, name=f"src_{function}", function=function, hosts=(host,))
 
 
 def make_fetcher(clock: FakeClock | None = None, **overrides: Any) -> Fetcher:
@@ -217,7 +219,8 @@ def status_server() -> Iterator[str]:
 # --------------------------------------------------------------------------------- deadlines
 
 
-def test_a_server_that_never_answers_is_abandoned_within_the_deadline(silent_server: int) -> None:
+def test_a_request_without_a_timeout_gets_the_time_left_to_the_deadline(silent_server: int) -> None:
+    """Even inline, a silent server cannot hold a call past its deadline: the request times out."""
     host = f"127.0.0.1:{silent_server}"
 
     def fake_hang(symbol: str) -> pd.DataFrame:
@@ -241,28 +244,6 @@ def test_a_server_that_never_answers_is_abandoned_within_the_deadline(silent_ser
         {"symbol": "北向资金"},
         host,
     )
-
-
-def test_a_hang_requests_cannot_see_is_abandoned_by_the_worker_thread(silent_server: int) -> None:
-    """A raw socket read (as in curl_cffi) ignores the requests timeout: the thread deadline still holds."""
-
-    def fake_raw_hang(symbol: str = "") -> pd.DataFrame:
-        with socket.create_connection(("127.0.0.1", silent_server)) as conn:
-            conn.settimeout(None)
-            conn.sendall(b"GET / HTTP/1.0\r\n\r\n")
-            conn.recv(1)  # blocks until the test server closes the connection
-        return good_frame()
-
-    fetcher = Fetcher(
-        deadline_seconds=0.5, max_attempts=1, min_interval_seconds=0, resolve=resolver(fake_raw_hang=fake_raw_hang)
-    )
-    started = time.monotonic()
-    err = finishes_within(2.0, lambda: fetcher.fetch(fake_source("fake_raw_hang"), {}))
-    assert time.monotonic() - started < 2.0
-    assert isinstance(err, SourceUnavailable), f"expected SourceUnavailable, got {err!r}"
-    assert "no answer within the 0.5 s deadline; the call was abandoned" in str(err)
-    abandoned = [t for t in threading.enumerate() if t.name == "fetch-fake_raw_hang"]
-    assert abandoned and all(t.daemon for t in abandoned), "the hung call should be left behind in a daemon thread"
 
 
 def test_requests_calls_inside_a_fetch_get_a_timeout_and_others_are_untouched(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -292,31 +273,62 @@ def test_requests_calls_inside_a_fetch_get_a_timeout_and_others_are_untouched(mo
     assert seen[1] == 7, "a timeout the caller chose is kept"
     assert 8.0 < seen[2] <= 9.0
     requests.get("http://fake.example.com/outside-a-fetch")
-    assert seen[3] is None, "requests made outside a fetch worker keep their (absent) timeout"
+    assert seen[3] is None, "requests made outside a fetch keep their (absent) timeout"
 
 
-def test_the_timeout_wrapper_is_installed_once() -> None:
-    install_default_timeout()
-    wrapped = requests.Session.request
-    install_default_timeout()
-    assert requests.Session.request is wrapped
-    assert getattr(wrapped, "_warehouse_default_timeout", False)
-    assert not getattr(wrapped.__wrapped__, "_warehouse_default_timeout", False), "wrapped twice"
+def test_a_timeout_longer_than_the_time_left_is_capped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """akshare's own timeout=15 (and a (connect, read) pair) cannot outlast a shorter deadline."""
+    seen: list[Any] = []
+
+    def send(self: requests.adapters.HTTPAdapter, request: requests.PreparedRequest, **kwargs: Any) -> Any:
+        seen.append(kwargs.get("timeout"))
+        response = requests.Response()
+        response.status_code, response._content, response.url, response.request = 200, b"{}", request.url, request
+        return response
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+
+    def fake_requests() -> pd.DataFrame:
+        requests.get("http://fake.example.com/akshare-timeout", timeout=15)
+        requests.get("http://fake.example.com/pair", timeout=(3.05, 27))
+        return good_frame()
+
+    make_fetcher(deadline_seconds=5.0, resolve=resolver(fake_requests=fake_requests)).fetch(
+        fake_source("fake_requests")
+    )
+    assert 4.0 < seen[0] <= 4.5, f"expected the remaining deadline less a 0.5 s margin, got {seen[0]}"
+    connect, read = seen[1]
+    assert connect == 3.05 and 4.0 < read <= 4.5
+
+
+def test_the_request_gate_is_installed_once() -> None:
+    install_request_gate()
+    wrapped = requests.Session.send
+    install_request_gate()
+    assert requests.Session.send is wrapped
+    assert getattr(wrapped, "_warehouse_request_gate", False)
+    assert not getattr(wrapped.__wrapped__, "_warehouse_request_gate", False), "wrapped twice"
 
 
 def test_importing_the_module_patches_nothing_and_does_not_import_akshare(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Load a fresh copy of the module's code: requests stays unpatched and akshare unimported."""
-    original = getattr(requests.Session.request, "__wrapped__", requests.Session.request)
-    monkeypatch.setattr(requests.Session, "request", original)
+    """Load a fresh copy of the fetch modules' code: requests stays unpatched and akshare unimported."""
+    original = getattr(requests.Session.send, "__wrapped__", requests.Session.send)
+    monkeypatch.setattr(requests.Session, "send", original)
     monkeypatch.setitem(sys.modules, "akshare", None)  # any `import akshare` now raises ImportError
-    spec = importlib.util.spec_from_file_location("fetching_fresh_copy", fetching.__file__)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)
-    spec.loader.exec_module(module)
-    assert requests.Session.request is original, "requests was patched at import"
-    module.Fetcher(resolve=resolver())  # nor does creating a Fetcher patch anything
-    assert requests.Session.request is original, "requests was patched when a Fetcher was created"
+    from ingestion import fetch_pool, fetch_worker, host_guard, request_gate
+
+    module = None
+    for code in (request_gate, host_guard, fetch_worker, fetch_pool, fetching):
+        spec = importlib.util.spec_from_file_location(f"{code.__name__}_fresh_copy", code.__file__)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        monkeypatch.setitem(sys.modules, spec.name, module)
+        spec.loader.exec_module(module)
+        assert requests.Session.send is original, f"requests was patched when {code.__name__} was imported"
+    assert module is not None
+    module.Fetcher()  # nor does creating a Fetcher patch anything or start a process
+    module.Fetcher(resolve=resolver())
+    assert requests.Session.send is original, "requests was patched when a Fetcher was created"
 
 
 # ------------------------------------------------------------------------------------ retries
@@ -432,11 +444,51 @@ def test_classify(exc: Exception, expected: type[FetchError]) -> None:
 # ---------------------------------------------------------------------------------- throttling
 
 
-def test_calls_to_one_host_are_spaced_and_other_hosts_are_not() -> None:
-    clock = FakeClock()
-    same = Counted(good_frame, clock)
-    other = Counted(good_frame, clock)
-    fetcher = make_fetcher(clock, min_interval_seconds=1.5, resolve=resolver(same_fn=same, other_fn=other))
+class FakeWeb:
+    """Every requests call answers 200 at once (or after ``duration`` s of the fake clock); each
+    request's host and the fake clock when it was sent are recorded."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[str, float]] = []
+        self.duration = 0.0
+
+    def send(self, adapter: Any, request: requests.PreparedRequest) -> requests.Response:
+        self.sent.append((request.url.split("/")[2], self.clock()))  # type: ignore[union-attr]
+        self.clock.now += self.duration
+        response = requests.Response()
+        response.status_code, response._content, response.url, response.request = 200, b"{}", request.url, request
+        return response
+
+    def starts(self, host: str) -> list[float]:
+        return [at for h, at in self.sent if h == host]
+
+
+@pytest.fixture
+def fake_web(monkeypatch: pytest.MonkeyPatch) -> FakeWeb:
+    web = FakeWeb(FakeClock())
+    monkeypatch.setattr(
+        requests.adapters.HTTPAdapter, "send", lambda adapter, request, **kw: web.send(adapter, request)
+    )
+    return web
+
+
+def requesting(*urls: str) -> Callable[..., pd.DataFrame]:
+    def fake(symbol: str = "") -> pd.DataFrame:
+        for url in urls:
+            requests.get(url)
+        return good_frame()
+
+    return fake
+
+
+def test_requests_to_one_host_are_spaced_and_other_hosts_are_not(fake_web: FakeWeb) -> None:
+    clock = fake_web.clock
+    fetcher = make_fetcher(
+        clock,
+        min_interval_seconds=1.5,
+        resolve=resolver(same_fn=requesting("https://a.example.com/1"), other_fn=requesting("https://b.example.com/1")),
+    )
     a = fake_source("same_fn", "a.example.com")
     b = fake_source("other_fn", "b.example.com")
     fetcher.fetch(a, {"symbol": "1"})
@@ -444,23 +496,49 @@ def test_calls_to_one_host_are_spaced_and_other_hosts_are_not() -> None:
     assert clock.sleeps == []
     fetcher.fetch(a, {"symbol": "2"})  # same host: waits the interval
     assert clock.sleeps == [1.5]
-    assert same.started[1] - same.started[0] == pytest.approx(1.5)
-    fetcher.fetch(b, {"symbol": "2"})  # b's last call was 1.5 s ago: no wait
+    assert fake_web.starts("a.example.com") == [1000.0, 1001.5]
+    fetcher.fetch(b, {"symbol": "2"})  # b's last request was 1.5 s ago: no wait
     assert clock.sleeps == [1.5]
 
 
-def test_the_interval_counts_from_the_end_of_a_slow_call() -> None:
-    clock = FakeClock()
-
-    def slow() -> pd.DataFrame:
-        clock.now += 2.0  # the call takes 2 s
-        return good_frame()
-
-    func = Counted(slow, clock)
-    fetcher = make_fetcher(clock, min_interval_seconds=1.5, resolve=resolver(fake_fn=func))
+def test_the_interval_counts_from_the_end_of_a_slow_request(fake_web: FakeWeb) -> None:
+    fake_web.duration = 2.0  # every request takes 2 s
+    fetcher = make_fetcher(
+        fake_web.clock, min_interval_seconds=1.5, resolve=resolver(fake_fn=requesting("https://fake.example.com/"))
+    )
     fetcher.fetch(fake_source())
     fetcher.fetch(fake_source())
-    assert func.started[1] - func.started[0] == pytest.approx(3.5)
+    first, second = fake_web.starts("fake.example.com")
+    assert second - first == pytest.approx(3.5)
+
+
+def test_each_request_is_throttled_on_its_own_host_not_the_declared_one(fake_web: FakeWeb) -> None:
+    """A function whose data comes from two hosts (e.g. a code map, then the series): both are throttled."""
+    two_hosts = requesting("https://map.example.com/codes", "https://data.example.com/series")
+    fetcher = make_fetcher(
+        fake_web.clock,
+        min_interval_seconds=1.0,
+        host_intervals={"data.example.com": 4.0},
+        resolve=resolver(fake_fn=two_hosts),
+    )
+    source = fake_source("fake_fn", "declared.example.com")
+    fetcher.fetch(source)
+    fetcher.fetch(source)
+    assert [h for h, _ in fake_web.sent] == ["map.example.com", "data.example.com"] * 2
+    maps, data = fake_web.starts("map.example.com"), fake_web.starts("data.example.com")
+    assert maps[1] - maps[0] >= 1.0, "the code-map host was not throttled"
+    assert data[1] - data[0] == pytest.approx(4.0), "the data host's own interval was not applied"
+    assert data[0] == maps[0], "different hosts wait for nobody"
+
+
+def test_a_host_policy_in_the_registry_names_a_host_some_source_calls(tmp_path: Path) -> None:
+    from ingestion.registry import RegistryError, load_host_policies
+
+    text = (Path(fetching.__file__).parent / "sources.yml").read_text(encoding="utf-8")
+    bad = tmp_path / "sources.yml"
+    bad.write_text(text.replace("  www.swsresearch.com:\n", "  www.swsresearch.con:\n", 1), encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"www\.swsresearch\.con is called by no source"):
+        load_host_policies(bad)
 
 
 # ------------------------------------------------------------------------------ circuit breaker
@@ -627,7 +705,13 @@ def test_the_default_fetcher_is_shared_and_read_from_the_environment(monkeypatch
         assert default_fetcher() is fetcher
         assert (fetcher.deadline_seconds, fetcher.min_interval_seconds, fetcher.max_attempts) == (12.5, 3.0, 2)
         assert (fetcher.breaker_threshold, fetcher.breaker_cooldown_seconds) == (3, 600.0)
-        assert fetcher.resolve is fetching.import_akshare_function
+        assert fetcher.runs_in_workers and fetcher.module == "akshare"
+        assert fetcher.guard.intervals == {}, "WAREHOUSE_FETCH_MIN_INTERVAL_SECONDS applies to every host"
+        monkeypatch.delenv("WAREHOUSE_FETCH_MIN_INTERVAL_SECONDS")
+        reset_default_fetcher()
+        polite = default_fetcher()
+        assert polite.guard.interval("www.swsresearch.com") == 3.0, "the registry's per-host interval"
+        assert polite.guard.interval("datacenter-web.eastmoney.com") == 1.5
         monkeypatch.setenv("WAREHOUSE_FETCH_MAX_ATTEMPTS", "many")
         reset_default_fetcher()
         with pytest.raises(ValueError, match="WAREHOUSE_FETCH_MAX_ATTEMPTS"):
