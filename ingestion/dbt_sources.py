@@ -49,7 +49,7 @@ def _column_doc(source: Source) -> list[dict[str, Any]]:
 
 
 def _table(source: Source) -> dict[str, Any]:
-    origin = f"akshare `{source.function}` ({source.host})" if source.kind == "akshare" else "curated file"
+    origin = f"akshare `{source.function}` ({', '.join(source.hosts)})" if source.kind == "akshare" else "curated file"
     patterns = [c for c in source.columns if c.pattern]
     pattern_note = "".join(
         f" Columns matching `{c.pattern}` ({c.count}): {c.description} ({c.unit or c.type})." for c in patterns

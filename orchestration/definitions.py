@@ -18,7 +18,7 @@ from orchestration.landing_assets import build_landing_assets
 from orchestration.postgres_assets import build_postgres_assets
 from orchestration.progress import progress_logger
 from orchestration.quality_checks import build_quality_checks
-from orchestration.resources import BuildSettings, WriterLock
+from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
 from orchestration.serving_assets import build_serving_assets
 
 landing_assets = build_landing_assets()
@@ -36,6 +36,7 @@ defs = dg.Definitions(
         "dbt": dbt_resource(),
         "build": BuildSettings(),
         "writer_lock": WriterLock(),
+        "akshare": AkshareFetcher(),
     },
     loggers={"progress": progress_logger, "console": dg.colored_console_logger},
     executor=dg.in_process_executor,

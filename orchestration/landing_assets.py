@@ -10,6 +10,7 @@ any dbt model reads them. Nothing here is specific to one source: a registry ent
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
@@ -17,9 +18,12 @@ from ingestion.landing import Load, list_loads, read_load
 from ingestion.landing_views import refresh_source_view
 from ingestion.registry import SECTIONS, Source, registry
 from orchestration.partitions import last_week, weekly_partitions
-from orchestration.resources import BuildSettings, WriterLock
+from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
 from warehouse.database import working
 from warehouse.settings import paths
+
+if TYPE_CHECKING:
+    from ingestion.fetching import Fetcher
 
 KINDS = {"akshare": {"akshare", "parquet"}, "curated": {"csv", "parquet"}}
 
@@ -63,16 +67,15 @@ def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]
     return landed
 
 
-def _fetch_live(context: dg.AssetExecutionContext, source: Source) -> tuple[list[Load], list[str]]:
+def _fetch_live(context: dg.AssetExecutionContext, source: Source, fetcher: "Fetcher") -> tuple[list[Load], list[str]]:
     """Call akshare for this run's week; return new loads and the calls that failed."""
-    from ingestion.fetching import FetchError, default_fetcher
+    from ingestion.fetching import FetchError
     from ingestion.landing import land_frame
     from ingestion.plans import planned_calls
     from warehouse.calendar import get_week
 
     week_id = last_week(context)
     week = get_week(week_id) if week_id else None
-    fetcher = default_fetcher()
     landed, failed = [], []
     for params in planned_calls(source, week):
         try:
@@ -134,7 +137,7 @@ def build_landing_asset(source: Source) -> dg.AssetsDefinition:
         },
         metadata={
             "function": source.function or "curated file",
-            "host": source.host or "",
+            "hosts": ", ".join(source.hosts),
             "key": ", ".join(source.key) or "(one row per load)",
             "history": source.history,
             "publication_lag_days": source.publication.lag_days if source.publication else 0,
@@ -142,12 +145,12 @@ def build_landing_asset(source: Source) -> dg.AssetsDefinition:
         code_version="1",
     )
     def landing_asset(
-        context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock
+        context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock, akshare: AkshareFetcher
     ) -> dg.MaterializeResult:
         new_loads = _land_inbox(context, source)
         failed: list[str] = []
         if build.live and source.kind == "akshare":
-            fetched, failed = _fetch_live(context, source)
+            fetched, failed = _fetch_live(context, source, akshare.fetcher())
             new_loads += fetched
         as_of = build.as_of_moment(context)
         loads = [ld for ld in list_loads(source=source.name) if ld.available_at_dt <= as_of]

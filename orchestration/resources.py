@@ -47,6 +47,21 @@ class BuildSettings(dg.ConfigurableResource):
         return min(as_of, get_week(week_id).report_moment)
 
 
+class AkshareFetcher(dg.ConfigurableResource):
+    """The akshare fetcher of landing assets (``ingestion.fetching.default_fetcher``: throttling and
+    breaker state span the run). Its calls run in worker processes, which stop when the run ends."""
+
+    def fetcher(self) -> Any:
+        from ingestion.fetching import default_fetcher
+
+        return default_fetcher()
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        from ingestion.fetching import shutdown_workers
+
+        shutdown_workers()
+
+
 class WriterLock(dg.ConfigurableResource):
     """Serialises runs that write the working database (an flock on a file beside it).
 

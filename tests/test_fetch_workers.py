@@ -345,3 +345,17 @@ def test_workers_end_with_their_process(tmp_path: Path, ending: str) -> None:
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(worker), f"worker {worker} outlived its parent ({ending})"
+
+
+def test_workers_stop_when_a_dagster_run_ends(test_hosts: list[str], upstream: Simulator) -> None:
+    """The resource that hands landing assets the fetcher stops its workers at the run's end."""
+    import dagster as dg
+
+    from orchestration.resources import AkshareFetcher
+
+    with dg.build_resources({"akshare": AkshareFetcher()}) as resources:
+        assert resources.akshare.fetcher() is resources.akshare.fetcher(), "one fetcher for the whole run"
+        frame = fake_fetcher().fetch(fake_source("get", (test_hosts[0],)), {"url": f"https://{test_hosts[0]}/x"})
+        pid = int(frame["pid"].iloc[0])
+        assert alive(pid)
+    assert not alive(pid)
