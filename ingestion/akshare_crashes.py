@@ -7,7 +7,8 @@ data engineer to the registry for nothing. Each :class:`KnownCrash` names one su
 
 * the akshare functions it happens in (``functions``, a regular expression on the name),
 * the exception class and a pattern on its message,
-* the akshare function whose frame raised it (the innermost akshare frame), and
+* the akshare function whose frame raised it (the innermost akshare frame; where the place
+  matters, a pattern on the source line too), and
 * an examination of the answer akshare was reading (the last response of the call), which says
   whether the case really is the known one and with what detail.
 
@@ -41,18 +42,18 @@ Examine = Callable[[Any], str | None]  # the last response -> detail if the case
 class KnownCrash:
     case: str
     functions: str  # regular expression, full match on the akshare function called
-    exception: str  # qualified class name, e.g. "builtins.KeyError"
-    message: str  # regular expression searched in str(exception)
+    raises: tuple[tuple[str, str], ...]  # (qualified exception class, regular expression searched in its text)
     examine: Examine
     error: type[FetchError]
     explanation: str  # what happened, in the user's terms
+    line: str = ""  # regular expression searched in the source line that raised (when the place matters)
 
     def matches(self, function: str, report: FailureReport) -> bool:
         return (
             re.fullmatch(self.functions, function) is not None
-            and report.types[:1] == (self.exception,)
             and report.site_function == function
-            and re.search(self.message, report.message) is not None
+            and any(report.types[:1] == (cls,) and re.search(text, report.message) for cls, text in self.raises)
+            and re.search(self.line, report.site_line) is not None
         )
 
 
@@ -69,15 +70,15 @@ def _json(response: Any) -> Any:
 def _sw_zero_rows(response: Any) -> str | None:
     """Shenwan's index-analysis report answered ``{"data": {"count": 0, ...}}``."""
     data = _json(response)
-    count = data.get("data", {}).get("count") if isinstance(data, dict) and isinstance(data.get("data"), dict) else None
-    return "the report has 0 rows" if count == 0 else None
+    page = data.get("data") if isinstance(data, dict) else None
+    return "the report has 0 rows" if isinstance(page, dict) and page.get("count") == 0 else None
 
 
 def _cpca_no_current_year(response: Any) -> str | None:
-    """CPCA's chart list has no value for the current year in any month.
+    """A chart of CPCA's chart list carries one year only: no month of the current year has a value.
 
-    akshare takes the first column after ``month`` of a chart's ``dataList`` as the current year
-    and the second as the previous year; with no current-year value the frame has too few columns.
+    akshare takes a chart's ``dataList`` keys as the frame's columns: the month, then the current
+    year, then the previous one; months the current year has not reached have no current-year key.
     """
     data = _json(response)
     if not isinstance(data, list):
@@ -86,55 +87,54 @@ def _cpca_no_current_year(response: Any) -> str | None:
         rows = chart.get("dataList") if isinstance(chart, dict) else None
         if not isinstance(rows, list) or not rows:
             continue
-        columns = list(dict.fromkeys(key for row in rows if isinstance(row, dict) for key in row))
-        years = [c for c in columns if c != "month"]
-        if len(years) < 2 or not any(row.get(years[0]) not in (None, "", []) for row in rows):
-            shown = years[0] if len(years) >= 2 else "the current year"
-            return f"no month of {shown} has a value yet (year columns served: {years})"
+        years = list(dict.fromkeys(k for row in rows if isinstance(row, dict) for k in row if re.match(r"\d{4}", k)))
+        if len(years) == 1:
+            return f"no month of the current year has a value yet (only {years[0]} is served)"
     return None
 
 
-def _szse_cells(response: Any) -> tuple[list[str], int] | None:
-    """The SZSE summary's empty value cells ("row/column") and how many value cells there are."""
+def _sse_no_rows(response: Any) -> str | None:
+    """SSE's query service answered ``result: []`` (its "no data": a holiday, or not published yet)."""
+    data = _json(response)
+    return "the answer has no rows" if isinstance(data, dict) and data.get("result") == [] else None
+
+
+def _szse_no_rows(response: Any) -> str | None:
+    """SZSE's report service answered its first tab with ``data: []``."""
+    data = _json(response)
+    tab = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+    return "the answer has no rows" if tab is not None and tab.get("data") == [] else None
+
+
+def _szse_empty_figures(response: Any) -> str | None:
+    """Cells of the figure columns (the third on) of an SZSE xlsx are empty."""
     import pandas as pd
 
     try:
         frame = pd.read_excel(io.BytesIO(response.content), engine="openpyxl")
     except Exception:
         return None
-    values = frame.iloc[:, 2:]
+    figures = frame.iloc[:, 2:]
     empty = [
-        f"{frame.iat[row, 0]}/{values.columns[col]}"
-        for row in range(len(values))
-        for col in range(values.shape[1])
-        if pd.isna(values.iat[row, col])
+        f"{frame.iat[row, 0]}/{figures.columns[col]}"
+        for col in range(figures.shape[1])
+        for row in range(len(figures))
+        if pd.isna(figures.iat[row, col])
     ]
-    return empty, values.size
-
-
-def _szse_empty_cell(response: Any) -> str | None:
-    cells = _szse_cells(response)
-    if cells is None or not cells[0] or len(cells[0]) == cells[1]:
+    if not empty:
         return None
-    shown = ", ".join(cells[0][:5]) + (" ..." if len(cells[0]) > 5 else "")
-    return f"{len(cells[0])} empty cell(s): {shown}"
-
-
-def _szse_no_figures(response: Any) -> str | None:
-    cells = _szse_cells(response)
-    if cells is None or not cells[1] or len(cells[0]) != cells[1]:
-        return None
-    return f"every value cell of the {cells[1]} is empty"
+    return f"{len(empty)} empty cell(s): {', '.join(empty[:5])}{' ...' if len(empty) > 5 else ''}"
 
 
 # ------------------------------------------------------------------------------ the known cases
+
+_LENGTH_MISMATCH = ("builtins.ValueError", r"^Length mismatch: Expected axis has \d+ elements")
 
 KNOWN: tuple[KnownCrash, ...] = (
     KnownCrash(
         case="sw-analysis-zero-rows",
         functions=r"index_analysis_(daily|weekly|monthly)_sw",
-        exception="builtins.KeyError",
-        message=r"^'发布日期'$",
+        raises=(("builtins.KeyError", r"^'发布日期'$"),),
         examine=_sw_zero_rows,
         error=EmptyResult,
         explanation="Shenwan has no rows for these parameters (akshare then indexes the empty frame's 发布日期)",
@@ -142,8 +142,8 @@ KNOWN: tuple[KnownCrash, ...] = (
     KnownCrash(
         case="cpca-no-current-year",
         functions=r"car_market_\w+_cpca",
-        exception="builtins.IndexError",
-        message=r"out[- ]of[- ]bounds",
+        raises=(("builtins.IndexError", r"out of bounds"),),
+        line=r"columns\[2\]",
         examine=_cpca_no_current_year,
         error=EmptyResult,
         explanation=(
@@ -152,24 +152,39 @@ KNOWN: tuple[KnownCrash, ...] = (
         ),
     ),
     KnownCrash(
-        case="szse-summary-no-figures",
-        functions=r"stock_szse_summary",
-        exception="builtins.AttributeError",
-        message=r"object has no attribute 'replace'",
-        examine=_szse_no_figures,
+        case="sse-no-rows",
+        functions=r"stock_margin_sse|stock_margin_detail_sse|stock_sse_deal_daily|fund_etf_scale_sse",
+        raises=(_LENGTH_MISMATCH, ("builtins.KeyError", r"^.?None of \[Index\(")),
+        examine=_sse_no_rows,
         error=EmptyResult,
-        explanation="SZSE's summary has no figures for this date (akshare then calls str.replace on empty cells)",
+        explanation=(
+            "SSE has no rows for these parameters (a day without trading, or not published yet); akshare "
+            "then names or selects the columns of an empty frame"
+        ),
     ),
     KnownCrash(
-        case="szse-summary-empty-cell",
-        functions=r"stock_szse_summary",
-        exception="builtins.AttributeError",
-        message=r"object has no attribute 'replace'",
-        examine=_szse_empty_cell,
+        case="szse-no-rows",
+        functions=r"stock_margin_szse",
+        raises=(_LENGTH_MISMATCH,),
+        examine=_szse_no_rows,
+        error=EmptyResult,
+        explanation=(
+            "SZSE has no rows for this date (a day without trading, or not published yet); akshare then "
+            "names the columns of an empty frame"
+        ),
+    ),
+    KnownCrash(
+        case="szse-empty-figure-cells",
+        functions=r"stock_szse_summary|stock_margin_detail_szse",
+        raises=(
+            ("builtins.AttributeError", r"object has no attribute 'replace'"),
+            ("builtins.AttributeError", r"Can only use \.str accessor with string values"),
+        ),
+        examine=_szse_empty_figures,
         error=AkshareCrash,
         explanation=(
-            "SZSE's summary has an empty cell, and akshare calls str.replace on every value cell; "
-            "the day cannot be fetched with this akshare until SZSE fills the cell"
+            "SZSE's xlsx has empty figure cells, and akshare strips separators with str.replace on every "
+            "figure; the day cannot be fetched with this akshare until SZSE fills them"
         ),
     ),
 )

@@ -45,6 +45,7 @@ class FailureReport:
     status: int | None = None  # the HTTP status of the response the exception carries
     site: str = ""  # innermost akshare frame: "akshare/index/index_research_sw.py:381 in index_analysis_daily_sw"
     site_function: str = ""  # the akshare function of that frame
+    site_line: str = ""  # its source line
     crash: str | None = None  # the id of a known akshare crash (ingestion.akshare_crashes), once identified
     crash_detail: str = ""  # what the examination of the answer found
     traceback: str = ""
@@ -80,18 +81,19 @@ def _status_of(exc: BaseException) -> int | None:
     return status if isinstance(status, int) else None
 
 
-def _akshare_site(exc: BaseException) -> tuple[str, str]:
+def _akshare_site(exc: BaseException) -> tuple[str, str, str]:
+    """(place, function, source line) of the innermost akshare frame of ``exc``'s traceback."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _AKSHARE_DIR in f.filename]
     if not frames:
-        return "", ""
+        return "", "", ""
     frame = frames[-1]
     relative = "akshare" + os.sep + frame.filename.rsplit(_AKSHARE_DIR, 1)[1]
-    return f"{relative}:{frame.lineno} in {frame.name}", frame.name
+    return f"{relative}:{frame.lineno} in {frame.name}", frame.name, (frame.line or "").strip()
 
 
 def describe(exc: BaseException) -> FailureReport:
     """The report of ``exc`` (its traceback included, so describe it where it was raised)."""
-    site, site_function = _akshare_site(exc)
+    site, site_function, site_line = _akshare_site(exc)
     formatted = "".join(traceback.format_exception(exc))
     return FailureReport(
         types=tuple(_qualified(cls) for cls in type(exc).__mro__ if cls is not object),
@@ -100,6 +102,7 @@ def describe(exc: BaseException) -> FailureReport:
         status=_status_of(exc),
         site=site,
         site_function=site_function,
+        site_line=site_line,
         traceback=formatted[-TRACEBACK_LIMIT:],
     )
 
