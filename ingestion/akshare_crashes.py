@@ -116,7 +116,7 @@ def _szse_empty_figures(response: Any) -> str | None:
         return None
     figures = frame.iloc[:, 2:]
     empty = [
-        f"{frame.iat[row, 0]}/{figures.columns[col]}"
+        f"{str(frame.iat[row, 0]).strip()}/{figures.columns[col]}"
         for col in range(figures.shape[1])
         for row in range(len(figures))
         if pd.isna(figures.iat[row, col])

@@ -82,13 +82,15 @@ def _status_of(exc: BaseException) -> int | None:
 
 
 def _akshare_site(exc: BaseException) -> tuple[str, str, str]:
-    """(place, function, source line) of the innermost akshare frame of ``exc``'s traceback."""
+    """(place, function, source line) of the innermost akshare frame of ``exc``'s traceback; the
+    function is the innermost named one (a lambda or comprehension belongs to the function around it)."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _AKSHARE_DIR in f.filename]
     if not frames:
         return "", "", ""
     frame = frames[-1]
+    function = next((f.name for f in reversed(frames) if not f.name.startswith("<")), frame.name)
     relative = "akshare" + os.sep + frame.filename.rsplit(_AKSHARE_DIR, 1)[1]
-    return f"{relative}:{frame.lineno} in {frame.name}", frame.name, (frame.line or "").strip()
+    return f"{relative}:{frame.lineno} in {function}", function, (frame.line or "").strip()
 
 
 def describe(exc: BaseException) -> FailureReport:

@@ -43,6 +43,8 @@ def test_source_lands_and_passes_its_check_over_the_simulator(name: str, upstrea
         frame = fetcher().fetch(source, params)
         assert len(frame) > 0
         loads.append(land_frame(source, frame, params, origin="akshare", fetched_at=DEMO_AS_OF).load)
+    called = {r.host for r in upstream.requests()}
+    assert called <= set(source.hosts), f"{name} called hosts the registry does not list: {called - set(source.hosts)}"
     bad = [r for r in upstream.requests() if r.status is None or r.status >= 400]
     assert not bad, f"requests the simulator could not answer: {bad[:3]}"
     with duckdb.connect(str(warehouse_home.working_db)) as con:
