@@ -24,7 +24,7 @@ import pytest
 
 from ingestion import fetch_pool
 from ingestion.fetching import Fetcher, FetchError, SourceUnavailable, shutdown_workers
-from ingestion.registry import Column, Source, get_source
+from ingestion.registry import Column, Source, get_source, registry
 from simulator import Fault, Simulator
 from simulator.wire import ENDPOINTS, Endpoint, Request, Response
 from warehouse.settings import REPO_ROOT
@@ -359,3 +359,51 @@ def test_workers_stop_when_a_dagster_run_ends(test_hosts: list[str], upstream: S
         pid = int(frame["pid"].iloc[0])
         assert alive(pid)
     assert not alive(pid)
+
+
+# ------------------------------------------------------------------ the same, with akshare's own code
+
+
+def simulated(upstream: Simulator, function: str) -> Source:
+    """The registered source of ``function``, its upstream filled from the demo snapshot."""
+    from simulator.wire import FUNCTIONS
+    from warehouse.settings import DEMO_LANDING
+
+    from .conftest import DEMO_AS_OF
+    from .upstream_state import fill_from_landing
+
+    source = next(s for s in registry().values() if s.function == function)
+    if function not in FUNCTIONS:
+        pytest.skip(f"the simulator does not serve {function} ({', '.join(source.hosts)}) yet")
+    fill_from_landing(upstream.dataset, DEMO_LANDING, DEMO_AS_OF, [source.name])
+    return source
+
+
+def test_akshares_own_15_s_timeout_does_not_outlast_the_deadline(upstream: Simulator) -> None:
+    """fund_etf_hist_em passes timeout=15 to requests.get; push2his answering after 20 s."""
+    source = simulated(upstream, "fund_etf_hist_em")
+    params = {**source.call_params()[0], "start_date": "20230410", "end_date": "20230414"}
+    upstream.inject(Fault("slow", host="push2his.eastmoney.com", seconds=20))
+    before = call_threads()
+    err, elapsed = timed(lambda: customs_fetcher(deadline_seconds=3.0).fetch(source, params))
+    print(f"akshare's fund_etf_hist_em against a 20 s server: abandoned after {elapsed:.2f} s (deadline 3 s)")
+    _assert_abandoned(err, elapsed, 3.0, before)
+    assert isinstance(err, SourceUnavailable) and err.host == "push2his.eastmoney.com"
+
+
+def test_index_zh_a_hist_is_throttled_on_both_hosts_it_calls(upstream: Simulator) -> None:
+    """index_zh_a_hist reads Eastmoney's code map from 80.push2 before the bars from push2his. akshare
+    caches the map in its process (lru_cache), so the second call runs in a fresh worker to ask again."""
+    source = simulated(upstream, "index_zh_a_hist")
+    params = {**source.call_params()[0], "start_date": "20230410", "end_date": "20230414"}
+    fetcher = customs_fetcher(deadline_seconds=60.0, min_interval_seconds=1.0)
+    fetcher.fetch(source, params)
+    shutdown_workers()
+    fetcher.fetch(source, params)
+    code_map, bars = (
+        [r.at for r in upstream.requests(host)] for host in ("80.push2.eastmoney.com", "push2his.eastmoney.com")
+    )
+    assert len(code_map) == len(bars) == 2, (code_map, bars)
+    assert code_map[1] - code_map[0] >= 1.0 - 0.02, "the code-map host was not throttled"
+    assert bars[1] - bars[0] >= 1.0 - 0.02, "the bars host was not throttled"
+    assert bars[0] - code_map[0] < 1.0, "a request to one host waited for another host"
