@@ -74,31 +74,20 @@ class Worker:
         return self.record.ended_at is None and self.process.is_alive()
 
     def kill(self, why: str) -> None:
-        """SIGKILL the process and wait until it is gone (reaped)."""
+        """SIGKILL the process and wait until it is gone (reaped); ``why`` is kept in its record.
+
+        Idle workers are killed too (a worker holds nothing worth a graceful exit), so that
+        retiring one never waits."""
         if self.record.ended_at is not None:
             return
         with contextlib.suppress(OSError, ValueError):  # already gone, or already closed
             self.process.kill()
-        self._gone(why)
-
-    def stop(self) -> None:
-        """Ask the idle worker to exit; kill it if it does not within a second."""
-        if self.record.ended_at is not None:
-            return
-        with contextlib.suppress(OSError):
-            self.conn.send(("stop",))
-        self.process.join(1.0)
-        if self.process.is_alive():
-            self.process.kill()
-        self._gone("stopped")
-
-    def _gone(self, why: str) -> None:
         self.process.join(10.0)
         for conn in (self.conn, self.lifeline):
             conn.close()
         self.record.ended_at = time.monotonic()
         code = self.process.exitcode
-        self.record.ended = why if code is None or why != "died" else f"died (exit code {code})"
+        self.record.ended = f"died (exit code {code})" if why == "died" else why
 
 
 def _context() -> Any:
@@ -164,16 +153,14 @@ class WorkerPool:
         record = WorkerRecord(pid=process.pid, upstream=upstream, started_at=started)
         worker = Worker(process, parent_end, lifeline_out, record)
         self.history.append(record)
+        answered = parent_end.poll(self.start_timeout)
         try:
-            ready = parent_end.poll(self.start_timeout) and parent_end.recv()
+            ready = parent_end.recv() if answered else None
         except (EOFError, OSError):
             ready = None
         if not ready or ready[0] != "ready":
-            worker.kill("died")
-            raise WorkerStartError(
-                f"the fetch worker process (pid {record.pid}) did not start within {self.start_timeout:g} s "
-                f"({record.ended or 'no answer'})"
-            )
+            worker.kill("died" if answered else f"killed: not ready within {self.start_timeout:g} s")
+            raise WorkerStartError(f"the fetch worker process (pid {record.pid}) did not start: {record.ended}")
         log.debug("fetch worker %d ready in %.3f s", record.pid, time.monotonic() - started)
         return worker
 
@@ -205,20 +192,15 @@ class WorkerPool:
             if reusable and worker.alive() and len(self._idle) < KEEP_IDLE:
                 self._idle.append(worker)
                 return
-        if reusable:
-            worker.stop()
-        else:
-            worker.kill("killed")
+        worker.kill("retired (enough idle workers)" if reusable else "killed")
 
     def shutdown(self) -> None:
-        """Stop idle workers and kill busy ones (interpreter exit, end of a run)."""
+        """End every worker, idle or busy (interpreter exit, end of a run)."""
         with self._lock:
-            idle, busy = self._idle, list(self._busy)
+            workers = [*self._idle, *self._busy]
             self._idle, self._busy = [], set()
-        for worker in idle:
-            worker.stop()
-        for worker in busy:
-            worker.kill("killed at shutdown")
+        for worker in workers:
+            worker.kill("shut down")
 
     def idle_pids(self) -> list[int]:
         with self._lock:
@@ -241,6 +223,7 @@ class WorkerPool:
             return outcome
         except OSError:  # the worker went away while we wrote to it
             worker.kill("died")
+            gate.abandon(f"the worker process {worker.record.ended}")
             return Outcome(lost=worker.record.ended)
         finally:
             self.checkin(worker, reusable)

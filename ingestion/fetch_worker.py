@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ingestion.akshare_crashes import identify
 from ingestion.fetch_failures import FailureReport, describe
 from ingestion.request_gate import Gate, HostRefused, gated
 
@@ -95,8 +96,6 @@ class _Recording:
 
 def execute(func: Callable[..., Any], params: Mapping[str, Any], gate: Gate, function: str) -> Outcome:
     """Call ``func(**params)`` in this thread, its requests passing ``gate``."""
-    from ingestion.akshare_crashes import identify
-
     recording = _Recording(gate)
     try:
         with gated(recording):
@@ -178,7 +177,8 @@ def _answer(conn: Connection, request: CallRequest) -> None:
 
 
 def serve(conn: Connection, lifeline: Connection, preload: tuple[str, ...]) -> None:
-    """The worker process: import ``preload``, say it is ready, then answer calls until told to stop."""
+    """The worker process: import ``preload``, say it is ready, then answer calls until its parent
+    closes the pipe (or kills it)."""
     threading.Thread(target=_watch_parent, args=(lifeline,), name="fetch-worker-lifeline", daemon=True).start()
     os.environ.setdefault("TQDM_DISABLE", "1")
     for module in preload:
@@ -189,7 +189,5 @@ def serve(conn: Connection, lifeline: Connection, preload: tuple[str, ...]) -> N
         try:
             message = conn.recv()
         except (EOFError, OSError):
-            return
-        if message[0] == "stop":
             return
         _answer(conn, message[1])

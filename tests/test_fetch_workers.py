@@ -313,7 +313,7 @@ def test_a_new_upstream_gets_a_fresh_worker(test_hosts: list[str], monkeypatch: 
 
 
 SCRIPT = """
-import os, sys, time
+import sys
 sys.path.insert(0, {repo!r})
 from ingestion.fetching import Fetcher
 from tests.test_fetch_workers import fake_source
@@ -321,8 +321,7 @@ from tests.test_fetch_workers import fake_source
 if __name__ == "__main__":
     frame = Fetcher(module="tests.fetch_fakes", max_attempts=1).fetch(fake_source("compute"), {{"seconds": 0}})
     print(int(frame["pid"].iloc[0]), flush=True)
-    if sys.argv[1] == "hang":
-        time.sleep(600)
+    sys.stdin.readline()  # the test checks the worker, then lets this process exit (or kills it)
 """
 
 
@@ -331,16 +330,20 @@ def test_workers_end_with_their_process(tmp_path: Path, ending: str) -> None:
     """At interpreter exit (atexit), and even when the process is killed (the worker's lifeline)."""
     script = tmp_path / "fetch_once.py"
     script.write_text(textwrap.dedent(SCRIPT.format(repo=str(REPO_ROOT))), encoding="utf-8")
-    mode = "hang" if ending == "killed" else "exit"
-    process = subprocess.Popen([sys.executable, str(script), mode], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
-    assert process.stdout is not None
+    process = subprocess.Popen(
+        [sys.executable, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    assert process.stdin is not None and process.stdout is not None
     line = process.stdout.readline()
     assert line.strip().isdigit(), f"the script printed {line!r}"
     worker = int(line)
     assert alive(worker)
     if ending == "killed":
         os.kill(process.pid, signal.SIGKILL)
-    assert process.wait(timeout=60) in (0, -signal.SIGKILL)
+    else:
+        process.stdin.write("\n")
+        process.stdin.flush()
+    assert process.wait(timeout=60) == (-signal.SIGKILL if ending == "killed" else 0)
     deadline = time.monotonic() + 10
     while alive(worker) and time.monotonic() < deadline:
         time.sleep(0.05)
