@@ -229,6 +229,7 @@ class WorkerPool:
             self.checkin(worker, reusable)
 
     def _converse(self, worker: Worker, gate: AttemptGate) -> tuple[Outcome, bool]:
+        """The call's outcome, and whether the worker may serve another (nothing of this call runs on)."""
         conn = worker.conn
         while True:
             left = gate.time_left()
@@ -253,16 +254,23 @@ class WorkerPool:
                 conn.send(reply)
             elif kind == "answer":
                 gate.after(message[1], message[2], message[3])
-            elif kind == "done":
-                return Outcome(value=message[1]), True
-            elif kind == "raised":
-                report, pickled = message[1], message[2]
-                return Outcome(failure=report, error=_revive(report, pickled)), True
-            elif kind == "rejected":
-                return Outcome(rejected=message[1]), True
+            elif kind in ("done", "raised", "rejected"):
+                *result, clean = message[1:]
+                if not clean:
+                    worker.kill("killed: a thread of its call was still running")
+                return self._outcome(kind, result), clean
             else:
                 worker.kill("killed")
                 return Outcome(lost=f"sent an unknown message {kind!r}"), False
+
+    @staticmethod
+    def _outcome(kind: str, result: list[Any]) -> Outcome:
+        if kind == "done":
+            return Outcome(value=result[0])
+        if kind == "raised":
+            report, pickled = result
+            return Outcome(failure=report, error=_revive(report, pickled))
+        return Outcome(rejected=result[0])
 
 
 _pool: WorkerPool | None = None

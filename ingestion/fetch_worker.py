@@ -6,8 +6,10 @@ A fetch worker is a process started from a fork server that has imported akshare
 its requests to a simulated upstream, and proxy settings apply as in the parent). Every HTTP
 request of the call asks the parent first (``("ask", host, url)`` -> ``("go", seconds_left)`` or
 ``("refuse", reason)``) and reports how it ended (``("answer", host, status, error)``); the call
-ends with ``("done", frame)``, ``("raised", FailureReport, pickled exception or None)`` or
-``("rejected", reason)`` when the function cannot be called at all.
+ends with ``("done", frame, clean)``, ``("raised", FailureReport, pickled exception or None,
+clean)`` or ``("rejected", reason, True)`` when the function cannot be called at all; ``clean`` is
+False when a thread the call started is still running, and the parent then kills the worker
+rather than reuse it.
 
 The parent kills the worker (SIGKILL) when a call's deadline passes; a worker also exits as soon
 as its parent is gone (a thread watches a pipe only the parent holds open).
@@ -94,11 +96,13 @@ class _Recording:
         self.gate.after(host, status, error)
 
 
-def execute(func: Callable[..., Any], params: Mapping[str, Any], gate: Gate, function: str) -> Outcome:
-    """Call ``func(**params)`` in this thread, its requests passing ``gate``."""
+def execute(
+    func: Callable[..., Any], params: Mapping[str, Any], gate: Gate, function: str, *, process_wide: bool = False
+) -> Outcome:
+    """Call ``func(**params)`` in this thread, its requests (this thread's, or all) passing ``gate``."""
     recording = _Recording(gate)
     try:
-        with gated(recording):
+        with gated(recording, process_wide=process_wide):
             return Outcome(value=func(**params))
     except (Exception, HostRefused) as exc:
         report = describe(exc)
@@ -112,20 +116,24 @@ def execute(func: Callable[..., Any], params: Mapping[str, Any], gate: Gate, fun
 
 
 class _PipeGate:
-    """The worker's gate: asks the parent over the pipe before each request, reports after."""
+    """The worker's gate: asks the parent over the pipe before each request, reports after (one
+    exchange at a time, whichever thread of the call makes the request)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self.lock = threading.Lock()
 
     def before(self, host: str, url: str) -> float:
-        self.conn.send(("ask", host, url))
-        verdict, detail = self.conn.recv()
+        with self.lock:
+            self.conn.send(("ask", host, url))
+            verdict, detail = self.conn.recv()
         if verdict == "refuse":
             raise HostRefused(host, detail)
         return float(detail)
 
     def after(self, host: str, status: int | None, error: str | None, response: Any = None) -> None:
-        self.conn.send(("answer", host, status, error))
+        with self.lock:
+            self.conn.send(("answer", host, status, error))
 
 
 def _watch_parent(lifeline: Connection) -> None:
@@ -159,21 +167,22 @@ def _pickled(exc: BaseException) -> bytes | None:
     return data
 
 
-def _answer(conn: Connection, request: CallRequest) -> None:
+def _answer(conn: Connection, request: CallRequest, threads: int) -> None:
     apply_environment(request.env)
     func = resolve(request.module, request.function, request.params)
     if isinstance(func, str):
-        conn.send(("rejected", func))
+        conn.send(("rejected", func, True))
         return
-    outcome = execute(func, request.params, _PipeGate(conn), request.function)
+    outcome = execute(func, request.params, _PipeGate(conn), request.function, process_wide=True)
+    clean = threading.active_count() <= threads  # no thread of the call left behind
     if outcome.failure is not None:
         assert outcome.error is not None
-        conn.send(("raised", outcome.failure, _pickled(outcome.error)))
+        conn.send(("raised", outcome.failure, _pickled(outcome.error), clean))
         return
     try:
-        conn.send(("done", outcome.value))
+        conn.send(("done", outcome.value, clean))
     except Exception as exc:  # the value does not pickle: nothing was written
-        conn.send(("raised", describe(exc), None))
+        conn.send(("raised", describe(exc), None, clean))
 
 
 def serve(conn: Connection, lifeline: Connection, preload: tuple[str, ...]) -> None:
@@ -185,9 +194,10 @@ def serve(conn: Connection, lifeline: Connection, preload: tuple[str, ...]) -> N
         with contextlib.suppress(ImportError):  # a call of that module reports it
             importlib.import_module(module)
     conn.send(("ready", os.getpid()))
+    threads = threading.active_count()  # this one and the lifeline's
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             return
-        _answer(conn, message[1])
+        _answer(conn, message[1], threads)

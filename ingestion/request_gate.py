@@ -1,9 +1,9 @@
 """The hook every HTTP request of a fetch passes through: permission before it, its outcome after.
 
-While a fetch runs in a thread (the main thread of a fetch worker process, or the calling thread
-for functions run inline), :func:`gated` makes its :class:`Gate` the thread's gate, and
-``requests.Session.send`` (wrapped once, idempotently, by :func:`install`) does for every request
-of that thread, redirects included:
+While a fetch runs, :func:`gated` makes its :class:`Gate` the gate of the calling thread (inline
+calls) or of the whole process (a fetch worker runs one call at a time, so a request from any of
+its threads belongs to that call), and ``requests.Session.send`` (wrapped once, idempotently, by
+:func:`install`) does for every such request, redirects included:
 
 1. ``host = request_host(url)``: the host this request really goes to (not a declared one);
 2. ``gate.before(host, url)``: the fetcher applies that host's circuit breaker and throttle and
@@ -11,7 +11,7 @@ of that thread, redirects included:
 3. the request, with its timeout capped to that time (a request without a timeout gets it);
 4. ``gate.after(host, status, error, response)``: the answer's status, or the network error.
 
-Requests made outside a gated thread pass through unchanged. Only ``requests`` is seen: a call
+Requests made outside a gated call pass through unchanged. Only ``requests`` is seen: a call
 that opens sockets another way is still bounded by the worker's deadline, but not throttled.
 """
 
@@ -56,6 +56,7 @@ class Gate(Protocol):
 
 
 _local = threading.local()
+_process_gate: Gate | None = None
 _install_lock = threading.Lock()
 
 
@@ -84,19 +85,25 @@ def capped_timeout(timeout: Any, left: float) -> Any:
 
 
 def current_gate() -> Gate | None:
-    return getattr(_local, "gate", None)
+    return getattr(_local, "gate", None) or _process_gate
 
 
 @contextmanager
-def gated(gate: Gate) -> Iterator[None]:
-    """Make ``gate`` the gate of this thread's requests inside the block."""
+def gated(gate: Gate, *, process_wide: bool = False) -> Iterator[None]:
+    """Make ``gate`` the gate of this thread's requests (or of every thread's) inside the block."""
+    global _process_gate
     install()
-    previous = current_gate()
-    _local.gate = gate
+    if process_wide:
+        previous, _process_gate = _process_gate, gate
+    else:
+        previous, _local.gate = getattr(_local, "gate", None), gate
     try:
         yield
     finally:
-        _local.gate = previous
+        if process_wide:
+            _process_gate = previous
+        else:
+            _local.gate = previous
 
 
 def install() -> None:

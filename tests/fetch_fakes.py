@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 
 import pandas as pd
@@ -47,4 +48,28 @@ def compute(seconds: float) -> pd.DataFrame:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         time.sleep(0.01)
+    return ran_here()
+
+
+def leave_thread(seconds: float) -> pd.DataFrame:
+    """Return at once, leaving a thread behind that runs on for ``seconds`` (as an executor might)."""
+    threading.Thread(target=time.sleep, args=(seconds,), name="left-behind").start()
+    return ran_here()
+
+
+def get_from_a_thread(url: str) -> pd.DataFrame:
+    """One GET made by a thread the function starts and joins."""
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            requests.get(url).raise_for_status()
+        except Exception as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
     return ran_here()

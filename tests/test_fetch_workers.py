@@ -219,6 +219,14 @@ def test_a_hang_requests_cannot_see_is_abandoned_and_its_worker_killed() -> None
     assert record.ended == "killed at the deadline" and not alive(record.pid)
 
 
+def test_a_worker_whose_call_left_a_thread_running_is_not_reused() -> None:
+    fetcher = fake_fetcher()
+    first = int(fetcher.fetch(fake_source("leave_thread"), {"seconds": 60})["pid"].iloc[0])
+    assert not alive(first), "the worker kept running a thread of a finished call"
+    second = int(fetcher.fetch(fake_source("compute"), {"seconds": 0})["pid"].iloc[0])
+    assert second != first
+
+
 def test_no_retry_overlaps_an_earlier_attempt(upstream: Simulator) -> None:
     serve_customs(upstream)
     upstream.inject(Fault("trickle", host=CUSTOMS_HOST, chunk=8, seconds=0.2))
@@ -269,6 +277,15 @@ def test_the_breaker_keys_on_the_host_that_failed(upstream: Simulator, test_host
         fetcher.fetch(source, {"urls": urls})
     assert refused.value.host == b
     assert [r.host for r in upstream.requests()[served:]] == [a], f"the request to {b} was sent despite its breaker"
+
+
+def test_requests_from_other_threads_of_the_call_pass_the_gate_too(upstream: Simulator, test_hosts: list[str]) -> None:
+    a, _ = test_hosts
+    upstream.inject(Fault("status", host=a, status=503))
+    fetcher = fake_fetcher(breaker_threshold=1)
+    with pytest.raises(SourceUnavailable, match=f"HTTP 503.*circuit breaker for {a} is now open"):
+        fetcher.fetch(fake_source("get_from_a_thread", (a,)), {"url": f"https://{a}/x"})
+    assert fetcher.breaker_open(a)
 
 
 def test_a_host_the_registry_lists_fails_fast_while_its_breaker_is_open(
