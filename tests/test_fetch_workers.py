@@ -262,6 +262,19 @@ def test_a_function_calling_two_hosts_is_throttled_on_both(upstream: Simulator, 
     assert set(fetcher.guard.intervals) == set(), "no per-host policy in this test"
 
 
+def test_waiting_for_a_hosts_turn_does_not_count_against_the_deadline(
+    upstream: Simulator, test_hosts: list[str]
+) -> None:
+    """The deadline bounds the upstream and akshare, not the fetcher's own politeness."""
+    a, _ = test_hosts
+    fetcher = fake_fetcher(deadline_seconds=1.0, min_interval_seconds=1.5)
+    started = time.monotonic()
+    fetcher.fetch(fake_source("get_each", (a,)), {"urls": [f"https://{a}/x"] * 2})
+    assert time.monotonic() - started >= 1.5
+    first, second = (r.at for r in upstream.requests(a))
+    assert second - first >= 1.5 - 0.02
+
+
 def test_the_breaker_keys_on_the_host_that_failed(upstream: Simulator, test_hosts: list[str]) -> None:
     a, b = test_hosts
     upstream.inject(Fault("status", host=b, status=503))
