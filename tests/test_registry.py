@@ -96,3 +96,36 @@ def test_a_bad_registry_entry_is_refused_with_the_source_named(tmp_path: Path) -
     )
     with pytest.raises(RegistryError, match="source broken: akshare sources need a function"):
         load_registry(bad)
+
+
+ENTRY = (
+    "sources:\n  probe:\n    title: t\n    kind: akshare\n    function: macro_china_hgjck\n{hosts}"
+    "    section: exports\n    cadence: monthly\n    history: full_reload\n    key: []\n"
+    "    period: {{column: 日期, format: date, grain: day}}\n"
+    "    publication: null\n    columns:\n      - {{name: 日期, type: date}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("hosts", "expected"),
+    [
+        (
+            "    hosts: [push2his.eastmoney.com, 80.push2.eastmoney.com]\n",
+            ("push2his.eastmoney.com", "80.push2.eastmoney.com"),
+        ),
+        ("    host: datacenter-web.eastmoney.com\n", ("datacenter-web.eastmoney.com",)),
+        ("", "akshare sources need hosts"),
+        ("    hosts: [https://legulegu.com/api]\n", "hosts must be lower-case host names"),
+        ("    host: a.cn\n    hosts: [a.cn]\n", "not both host and hosts"),
+    ],
+    ids=["list", "one-host-shorthand", "missing", "url", "both"],
+)
+def test_hosts_list_every_host_a_function_calls(tmp_path: Path, hosts: str, expected: object) -> None:
+    path = tmp_path / "sources.yml"
+    path.write_text(ENTRY.format(hosts=hosts), encoding="utf-8")
+    if isinstance(expected, tuple):
+        source = load_registry(path)["probe"]
+        assert source.hosts == expected and source.host == expected[0]
+    else:
+        with pytest.raises(RegistryError, match=f"source probe: .*{expected}"):
+            load_registry(path)
