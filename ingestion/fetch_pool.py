@@ -2,17 +2,16 @@
 call, killed when a call's deadline passes.
 
 Workers are started with multiprocessing's ``forkserver`` method (``spawn`` where there is none),
-never ``fork``: the parent may run threads (Dagster does). The fork server is started on first
-use with the parent's main module, ``ingestion.fetch_worker`` and akshare preloaded, so a worker
-starts in tens of milliseconds and has akshare imported; only the first start pays the imports.
-As with any multiprocessing start method but ``fork``, a script that fetches needs the
-``if __name__ == "__main__":`` guard.
+never ``fork``: the parent may run threads (Dagster does). The fork server starts with the first
+worker and preloads ``ingestion.fork_server_preload`` (akshare imported, the parent's main module
+not re-run in workers, the heap frozen), so that only the first start pays for importing akshare
+and every later one is a fork of tens of milliseconds.
 
 A worker serves calls for one upstream (the ``WAREHOUSE_UPSTREAM`` of the calls it ran, or the
 real hosts): when the upstream changes, idle workers are retired, so that nothing akshare caches
 in a process (e.g. ``index_code_id_map_em``'s ``lru_cache``) carries over from one upstream to
-another. Workers end with the parent: idle ones are stopped at interpreter exit
-(:func:`shutdown`, registered with ``atexit``), and a worker whose parent dies exits by itself.
+another. Workers end with the parent: they are killed at interpreter exit (:func:`shutdown`,
+registered with ``atexit``), and a worker whose parent dies exits by itself.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ingestion.fetch_failures import FailureReport, RemoteTraceback
-from ingestion.fetch_worker import UPSTREAM_VARIABLE, CallRequest, Outcome, serve
+from ingestion.fetch_worker import PARENT_MAIN_VARIABLE, UPSTREAM_VARIABLE, CallRequest, Outcome, serve
 from ingestion.host_guard import AttemptGate
 from ingestion.request_gate import HostRefused
 
@@ -90,15 +89,25 @@ class Worker:
         self.record.ended = f"died (exit code {code})" if why == "died" else why
 
 
+def _parent_main() -> str:
+    """This process's main module, as ``ingestion.fork_server_preload`` takes it (see there)."""
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name:
+        return f"name:{name}"
+    path = getattr(main, "__file__", None)
+    if path:
+        return f"path:{os.path.normpath(os.path.join(multiprocessing.process.ORIGINAL_DIR or '', path))}"
+    return ""
+
+
 def _context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        # "__main__": the fork server imports the parent's main module once (as multiprocessing
-        # does in every child), so workers do not import it again on each start
-        context.set_forkserver_preload(["__main__", "ingestion.fetch_worker", *PRELOAD])  # no effect once it runs
-        return context
-    return multiprocessing.get_context("spawn")
+    """The forkserver context (spawn where there is none), its preload set before the server starts."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ingestion.fetch_worker", "ingestion.fork_server_preload"])
+    return context
 
 
 def _revive(report: FailureReport, pickled: bytes | None) -> BaseException:
@@ -131,10 +140,10 @@ class WorkerPool:
 
     def start_worker(self, upstream: str) -> Worker:
         """A new worker process, ready (its preload imported)."""
-        os.environ.setdefault("TQDM_DISABLE", "1")  # the fork server inherits it before importing akshare
         with self._lock:
             if self._context is None:
                 self._context = _context()
+                os.environ[PARENT_MAIN_VARIABLE] = _parent_main()  # for the fork server, started with the first worker
             context = self._context
         parent_end, child_end = context.Pipe()
         lifeline_in, lifeline_out = context.Pipe(duplex=False)
@@ -144,6 +153,7 @@ class WorkerPool:
         started = time.monotonic()
         try:
             process.start()
+            os.environ.pop(PARENT_MAIN_VARIABLE, None)
         except Exception as exc:
             for conn in (parent_end, child_end, lifeline_in, lifeline_out):
                 conn.close()

@@ -34,6 +34,7 @@ from ingestion.fetch_failures import FailureReport, describe
 from ingestion.request_gate import Gate, HostRefused, gated
 
 UPSTREAM_VARIABLE = "WAREHOUSE_UPSTREAM"
+PARENT_MAIN_VARIABLE = "WAREHOUSE_FETCH_PARENT_MAIN"  # read by ingestion.fork_server_preload
 
 
 @dataclass(frozen=True)
