@@ -181,7 +181,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "tool_trade_date_hist_sina": (
         "the SSE calendar: 2023-04-05 closed, so W14 = Apr 3, 4, 6, 7.",
         "full reloads 2021-01-04 (to 2021), 2021-12-20 (to 2022), 2022-12-20 (to 2023-12-29); "
-        "2013-01-04 onwards, real 2021-2023 closures, approximate earlier ones.",
+        "2013-01-04 onwards, real 2021-2023 closures, approximate earlier ones; plus 1992-05-04, which "
+        "akshare appends to every answer.",
     ),
     "stock_industry_clf_hist_sw": (
         "current level-1 industry of the 248 stocks (8 per industry); some stocks changed level 3 on "
@@ -216,6 +217,18 @@ def write_manifest(root: Path, path: Path) -> Path:
         '  `ingestion.landing.land_frame(..., origin="demo", demo=True)`; every load is available by the',
         "  as-of moment and is fetched at the publication moment (registry `publication`) of the newest",
         "  period it holds, so no load contains a period that was not public yet.",
+        "- Each load took the path real data takes. An akshare source's load is what its akshare function",
+        "  returned when called through `ingestion.fetching.Fetcher` with the load's parameters, over the",
+        "  simulated upstream (`simulator/`) serving the generator's synthetic series in each host's wire",
+        "  format: akshare's own columns, dtypes and row order (the landing conforms representations and",
+        "  records it in the manifest's `conversions`). A curated load is what the parser of `warehouse",
+        "  ingest` reads from the CSV file an analyst would drop (`file_name` in the manifest).",
+        "- What akshare's code changes on the way, compared with the series the generator made: the Sina",
+        "  calendar gains 1992-05-04 (akshare appends it to whatever Sina sends); new funds come in the",
+        "  order akshare asks the page for (集中认购期 descending), shareholder changes in the order of the",
+        "  report's `sortColumns`, Shenwan analysis rows sorted by 发布日期 by akshare; EM klines return",
+        "  日期 as text and 成交量 as integers, the SSE overview 单日情况 as a Categorical (conformed at",
+        "  the landing). No value changes: each host encodes numbers so that akshare's scaling gives them back.",
         "- `published_figures.json`: one entry per published figure (mart, filter, column, expected,",
         "  tolerance = half the printed precision) for the marts tests; optional keys: `op` (`<`/`>` for",
         "  the note's qualitative claims) and `aggregate` (`count_negative`/`count_positive` over rows).",

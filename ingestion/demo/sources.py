@@ -796,7 +796,7 @@ def margin_account() -> list[LoadSpec]:
         }
     )
     out = []
-    for cut in (D(2022, 12, 30), D(2023, 3, 31), D(2023, 4, 13)):
+    for cut in (D(2022, 12, 30), D(2023, 3, 31), D(2023, 4, 13), D(2023, 4, 14)):  # 04-14: public after the as-of
         part = frame[frame["日期"] <= cut].reset_index(drop=True)
         out.append(LoadSpec({}, part, published_at("stock_margin_account_info", cut)))
     return out
@@ -825,6 +825,7 @@ def margin_sse() -> list[LoadSpec]:
         (D(2021, 1, 1), D(2022, 12, 31), D(2022, 12, 30)),
         (D(2023, 1, 1), D(2023, 3, 31), D(2023, 3, 31)),
         (D(2023, 4, 1), D(2023, 4, 14), D(2023, 4, 13)),
+        (D(2023, 4, 1), D(2023, 4, 14), D(2023, 4, 14)),  # public after the demo's as-of moment
     ):
         mask = [(start <= d <= min(end, fetch)) for d in days]
         part = frame[mask].iloc[::-1].reset_index(drop=True)  # newest first
@@ -839,8 +840,6 @@ def margin_szse() -> list[LoadSpec]:
     m = MK.margin_totals()
     out = []
     for day in aggregate_dates():
-        if day > D(2023, 4, 13):
-            continue
         g = rng("margin_szse", day)
         row = m.loc[day]
         lent = round(float(g.uniform(3.0, 4.5)), 2)
@@ -864,8 +863,6 @@ def _margin_detail(exchange: str) -> list[LoadSpec]:
     source = "stock_margin_detail_sse" if exchange == "SSE" else "stock_margin_detail_szse"
     out = []
     for day in per_stock_dates():
-        if day > D(2023, 4, 13):
-            continue
         stocks = [s for s in ST.listed_on(day) if s.exchange == exchange]
         codes = [s.code for s in stocks]
         balance = md["balance"].loc[day, codes].to_numpy()
