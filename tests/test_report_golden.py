@@ -110,8 +110,14 @@ def test_golden_shows_the_published_figures_and_a_sentence_per_section(demo_mark
     assert "北上资金本周净流入47.6亿元" in demo_markdown
     assert "3月挖掘机销量为25578台，同比跌幅扩大18.64个百分点至31.03%" in demo_markdown
     assert "本周涨幅居前的主要为影视、西安自贸区、IP流量变现" in demo_markdown
-    assert "北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、药明康德等" in demo_markdown
-    assert "融资净买入较高个股包括贵州茅台、昆仑万维、浪潮信息等；净卖出较多的主要包括拓普集团、工业富联、中微公司等" in demo_markdown
+    assert (
+        "北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、药明康德等"
+        in demo_markdown
+    )
+    assert (
+        "融资净买入较高个股包括贵州茅台、昆仑万维、浪潮信息等；净卖出较多的主要包括拓普集团、工业富联、中微公司等"
+        in demo_markdown
+    )
     assert "对东盟的进出口份额占比从此前的13.4%提升至15.0%" in demo_markdown
     assert "对欧盟进出口占总进出口的比重减少了1.5个百分点至13.5%" in demo_markdown
     assert "演示数据" in demo_markdown.split("## 1.")[0]

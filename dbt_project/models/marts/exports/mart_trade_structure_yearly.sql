@@ -38,7 +38,14 @@ windows as (
 
 coded as (
     select
-        trade.*,
+        trade.trade_year,
+        trade.partner_name,
+        trade.trade_usd_100m,
+        trade.exports_usd_100m,
+        trade.imports_usd_100m,
+        trade.published_at,
+        trade.loaded_at,
+        trade.is_demo,
         coalesce(partners.partner, trade.partner_name) as partner,
         partners.display_order
     from trade
@@ -100,9 +107,43 @@ window_sums as (
 ),
 
 periods as (
-    select * from years
+    select
+        period_kind,
+        period_label,
+        start_year,
+        end_year,
+        base_period_label,
+        partner,
+        partner_name,
+        display_order,
+        trade_usd_100m,
+        exports_usd_100m,
+        imports_usd_100m,
+        total_trade_usd_100m,
+        years_covered,
+        published_at,
+        loaded_at,
+        is_demo
+    from years
     union all
-    select * from window_sums
+    select
+        period_kind,
+        period_label,
+        start_year,
+        end_year,
+        base_period_label,
+        partner,
+        partner_name,
+        display_order,
+        trade_usd_100m,
+        exports_usd_100m,
+        imports_usd_100m,
+        total_trade_usd_100m,
+        years_covered,
+        published_at,
+        loaded_at,
+        is_demo
+    from window_sums
 ),
 
 shares as (

@@ -56,7 +56,12 @@ unioned as (
 ),
 
 labels as (
-    select *
+    select
+        indicator_labels.indicator,
+        indicator_labels.indicator_name,
+        indicator_labels.unit,
+        indicator_labels.value_kind,
+        indicator_labels.display_order
     from (
         values
         ('gold_usd', 'COMEX黄金', '美元/盎司', 'price', 1),
