@@ -440,6 +440,8 @@ def _collapse(failures: list[Failure]) -> list[Failure]:
 def _period_end(day: date, source: Source) -> date:
     if source.period.grain == "month":
         return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    if source.period.grain == "year":
+        return day.replace(month=12, day=31)
     return day
 
 

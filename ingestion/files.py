@@ -33,6 +33,14 @@ class ParamsError(ValueError):
 def resolve_params(source: Source, given: dict[str, str]) -> dict[str, Any]:
     """The full parameters of a load of ``source`` from the ones given on the command line."""
     params: dict[str, Any] = dict(source.params)
+    if source.param_sets_from is not None:
+        name = source.param_sets_from.param
+        if not given.get(name):
+            raise ParamsError(
+                f"{source.name} has one load per {source.param_sets_from.column} of {source.param_sets_from.source}; "
+                f"give --param {name}=VALUE"
+            )
+        params[name] = given[name]
     if source.param_sets:
         matches = [ps for ps in source.param_sets if all(str(given.get(k)) == str(v) for k, v in ps.items())]
         if len(matches) != 1:

@@ -164,7 +164,7 @@ def land_frame(
     available = _utc(available_at) if available_at else fetched
     load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
     table = _to_arrow(frame)
-    first, last = period_range(source, frame, params)
+    first, last = period_range(source, frame, params, fetched)
     load = Load(
         load_id=load_id,
         source=source.name,

@@ -7,12 +7,12 @@ does the same parsing in SQL; ``tests/test_periods.py`` keeps the two in step.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 
-from ingestion.registry import Source
+from ingestion.registry import SHANGHAI, Source
 
 _CN_MONTH = re.compile(r"^\s*(\d{4})年(\d{1,2})月(?:份)?\s*$")
 _CPCA_YEAR = re.compile(r"^(\d{4})年$")
@@ -27,6 +27,8 @@ def parse_period_values(values: pd.Series, fmt: str) -> pd.Series:
         return pd.to_datetime(values.astype("string").str.strip(), format="%Y%m%d", errors="coerce")
     if fmt == "yyyy_mm":
         return pd.to_datetime(values.astype("string").str.strip(), format="%Y-%m", errors="coerce")
+    if fmt == "yyyy":
+        return pd.to_datetime(values.astype("string").str.strip(), format="%Y", errors="coerce")
     if fmt == "cn_month":
         parts = values.astype("string").str.extract(_CN_MONTH)
         return pd.to_datetime(parts[0] + "-" + parts[1].str.zfill(2) + "-01", format="%Y-%m-%d", errors="coerce")
@@ -44,9 +46,20 @@ def cpca_latest_month(frame: pd.DataFrame) -> date | None:
     return None
 
 
-def period_range(source: Source, frame: pd.DataFrame, params: dict[str, Any]) -> tuple[date | None, date | None]:
+def fetched_day(fetched_at: datetime) -> date:
+    """The Shanghai day of a fetch moment: the period of a load of a ``period: {fetched: true}`` source."""
+    return fetched_at.astimezone(SHANGHAI).date()
+
+
+def period_range(
+    source: Source, frame: pd.DataFrame, params: dict[str, Any], fetched_at: datetime | None = None
+) -> tuple[date | None, date | None]:
     """First and last period present in a raw frame (None when there is none)."""
     period = source.period
+    if period.fetched:
+        if fetched_at is None or frame.empty:
+            return None, None
+        return fetched_day(fetched_at), fetched_day(fetched_at)
     if period.param is not None:
         raw = params.get(period.param)
         if raw is None or frame.empty:

@@ -2,21 +2,61 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
-from ingestion.registry import Source
+from ingestion.registry import Source, get_source
 from warehouse.calendar import Week
 
+log = logging.getLogger(__name__)
 
-def planned_calls(source: Source, week: Week | None, today: date | None = None) -> list[dict[str, Any]]:
-    """The parameter dicts of every call for ``week`` (``None``: the latest data only)."""
+
+def derived_values(source: Source, landing: Path | None = None) -> list[str] | None:
+    """The values a ``param_sets_from`` source takes its parameter sets from: the distinct values of
+    the named column in the newest load of the origin source (e.g. every board code of today's board
+    list). None when the origin source has no load yet."""
+    from ingestion.landing import list_loads, read_load
+
+    origin = source.param_sets_from
+    assert origin is not None
+    loads = [ld for ld in list_loads(landing, origin.source) if ld.rows > 0]
+    if not loads:
+        return None
+    column = read_load(loads[-1])[origin.column].dropna().astype(str)
+    return sorted(set(column))
+
+
+def planned_calls(
+    source: Source, week: Week | None, today: date | None = None, landing: Path | None = None
+) -> list[dict[str, Any]]:
+    """The parameter dicts of every call for ``week`` (``None``: the latest data only).
+
+    A source whose parameter sets come from another source's landed column plans none while that
+    source has no load (the warning names it; its landing asset lands it on the same run, the next
+    run then plans these calls).
+    """
     today = today or datetime.now().date()
     # a day's data exists upstream from day + lag_days (margin data: the next morning); asking
     # for it earlier gets the host's empty answer, on which akshare's parsers crash
     lag = timedelta(days=source.publication.lag_days if source.publication else 0)
+    if source.param_sets_from is not None:
+        values = derived_values(source, landing)
+        if values is None:
+            origin = get_source(source.param_sets_from.source)
+            log.warning(
+                "%s: no call planned: its parameter sets are the %s values of %s, which has no load yet",
+                source.name,
+                source.param_sets_from.column,
+                origin.name,
+            )
+            return []
+        bases = source.call_params(values)
+    else:
+        bases = source.call_params()
     calls: list[dict[str, Any]] = []
-    for base in source.call_params():
+    for base in bases:
         if source.call == "once":
             calls.append(base)
         elif source.call == "per_date":

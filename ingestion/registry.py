@@ -20,23 +20,36 @@ from warehouse.settings import REGISTRY_PATH
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 Kind = Literal["akshare", "curated"]
-Section = Literal["exports", "industry_cycle", "fund_flows", "valuation", "market_review", "reference"]
-Cadence = Literal["daily", "weekly", "monthly", "irregular"]
+Section = Literal[
+    "outlook", "exports", "industry_cycle", "fund_flows", "themes", "valuation", "market_review", "reference"
+]
+Cadence = Literal["daily", "weekly", "monthly", "yearly", "irregular"]
 History = Literal["full_reload", "append", "snapshot"]
 Call = Literal["once", "per_date", "per_range", "per_week"]
 ColumnType = Literal["string", "float", "int", "date"]
-PeriodFormat = Literal["date", "yyyymmdd", "cn_month", "yyyy_mm", "cpca_wide"]
+PeriodFormat = Literal["date", "yyyymmdd", "cn_month", "yyyy_mm", "yyyy", "cpca_wide"]
 
-SECTIONS: tuple[str, ...] = ("exports", "industry_cycle", "fund_flows", "valuation", "market_review", "reference")
+SECTIONS: tuple[str, ...] = (
+    "outlook",
+    "exports",
+    "industry_cycle",
+    "fund_flows",
+    "themes",
+    "valuation",
+    "market_review",
+    "reference",
+)
 SECTION_TITLES = {
+    "outlook": "观策·论市",
     "exports": "出口",
     "industry_cycle": "中观·景气",
     "fund_flows": "资金·众寡",
+    "themes": "主题·风向",
     "valuation": "数据·估值",
     "market_review": "复盘·内观",
     "reference": "参考数据",
 }
-CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "irregular": 400}
+CADENCE_DAYS = {"daily": 1, "weekly": 7, "monthly": 31, "yearly": 366, "irregular": 400}
 
 
 class RegistryError(ValueError):
@@ -67,10 +80,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Period:
+    """Where a row's period comes from: a column, a call parameter, or (``fetched``) the Shanghai
+    day the load was fetched, for today-only lists that carry no date of their own."""
+
     format: PeriodFormat
-    grain: Literal["day", "week", "month"]
+    grain: Literal["day", "week", "month", "year"]
     column: str | None = None
     param: str | None = None
+    fetched: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,16 @@ class Publication:
 class DateParam:
     name: str
     format: str = "%Y%m%d"
+
+
+@dataclass(frozen=True)
+class ParamSetsFrom:
+    """One parameter set per distinct value of ``column`` in the newest load of ``source``
+    (e.g. one price history per board the board list names), passed as ``param``."""
+
+    source: str
+    column: str
+    param: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +147,7 @@ class Source:
     param_sets: tuple[dict[str, Any], ...] = ()
     date_param: DateParam | None = None
     range_params: RangeParams | None = None
+    param_sets_from: ParamSetsFrom | None = None
     start: date | None = None
 
     @property
@@ -155,8 +183,16 @@ class Source:
             drop |= {self.range_params.start, self.range_params.end}
         return {k: v for k, v in params.items() if k not in drop}
 
-    def call_params(self) -> list[dict[str, Any]]:
-        """The fixed parameters of each load (one dict per parameter set)."""
+    def call_params(self, values: list[Any] | None = None) -> list[dict[str, Any]]:
+        """The fixed parameters of each load (one dict per parameter set). A source whose parameter
+        sets come from another source's landed column (``param_sets_from``) needs those ``values``."""
+        if self.param_sets_from is not None:
+            if values is None:
+                raise RegistryError(
+                    f"source {self.name}: its parameter sets are the values of {self.param_sets_from.column} in "
+                    f"{self.param_sets_from.source}'s newest load (see ingestion.plans.derived_values)"
+                )
+            return [{**self.params, self.param_sets_from.param: value} for value in values]
         if not self.param_sets:
             return [dict(self.params)]
         return [{**self.params, **param_set} for param_set in self.param_sets]
@@ -220,8 +256,10 @@ def _parse_source(name: str, raw: dict[str, Any]) -> Source:
             raise RegistryError(f"source {name}: column {col.get('name') or col.get('pattern')} has bad type")
         columns.append(Column(**col))
     period = Period(**need("period"))
-    if (period.column is None) == (period.param is None):
-        raise RegistryError(f"source {name}: period needs exactly one of column or param")
+    if sum(x is not None for x in (period.column, period.param, period.fetched)) != 1 or period.fetched is False:
+        raise RegistryError(f"source {name}: period needs exactly one of column, param or fetched: true")
+    if (period.format == "yyyy") != (period.grain == "year"):
+        raise RegistryError(f"source {name}: a period of format yyyy has grain year (and only it)")
     if period.column is not None and period.column not in [c.name for c in columns]:
         raise RegistryError(f"source {name}: period column {period.column!r} is not a declared column")
     for key_col in need("key"):
@@ -238,6 +276,11 @@ def _parse_source(name: str, raw: dict[str, Any]) -> Source:
         raise RegistryError(f"source {name}: call {call} needs date_param")
     if call == "per_range" and range_params is None:
         raise RegistryError(f"source {name}: call per_range needs range_params")
+    param_sets_from = None
+    if raw.get("param_sets_from"):
+        param_sets_from = ParamSetsFrom(**raw["param_sets_from"])
+        if raw.get("param_sets"):
+            raise RegistryError(f"source {name}: give param_sets or param_sets_from, not both")
     start = raw.get("start")
     return Source(
         name=name,
@@ -258,6 +301,7 @@ def _parse_source(name: str, raw: dict[str, Any]) -> Source:
         param_sets=tuple(raw.get("param_sets") or ()),
         date_param=date_param,
         range_params=range_params,
+        param_sets_from=param_sets_from,
         start=date.fromisoformat(start) if start else None,
     )
 
@@ -267,6 +311,15 @@ def load_registry(path: Path = REGISTRY_PATH) -> dict[str, Source]:
     with open(path, encoding="utf-8") as fh:
         document = yaml.safe_load(fh)
     sources = {name: _parse_source(name, raw) for name, raw in document["sources"].items()}
+    for source in sources.values():
+        origin = source.param_sets_from
+        if origin is None:
+            continue
+        if origin.source not in sources or origin.column not in sources[origin.source].column_names:
+            raise RegistryError(
+                f"source {source.name}: param_sets_from names {origin.source}.{origin.column}, which is not a "
+                "registered source's column"
+            )
     return sources
 
 

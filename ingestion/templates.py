@@ -18,6 +18,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BOM = "\ufeff"
 PERIOD_FORMATS = {
     "yyyy_mm": "month as `YYYY-MM` (e.g. `2023-03`)",
+    "yyyy": "year as `YYYY` (e.g. `2022`)",
     "date": "date as `YYYY-MM-DD` (e.g. `2023-04-07`)",
 }
 TYPE_HINTS = {"string": "text", "float": "number", "int": "whole number", "date": "date `YYYY-MM-DD`"}
@@ -39,7 +40,7 @@ def _publication(source: Source) -> str:
     if source.publication is None:
         return "visible as soon as the file is landed"
     pub = source.publication
-    grain = "month's last day" if source.period.grain == "month" else "day"
+    grain = {"month": "month's last day", "year": "year's last day"}.get(source.period.grain, "day")
     return f"the {grain} + {pub.lag_days} days, at {pub.at:%H:%M} (Asia/Shanghai)"
 
 

@@ -281,3 +281,42 @@ def industries_chart(rows: list[dict[str, Any]], week_id: str) -> Chart | None:
         ax.set_title(f"申万一级行业周涨跌幅（{week_id}）", loc="left")
 
     return Chart("industry_returns", "申万一级行业周涨跌幅", draw, size=(7.2, 3.4), margins=(0.08, 0.99, 0.9, 0.24))
+
+
+def gold_real_rate_chart(history: list[dict[str, Any]], week_id: str) -> Chart | None:
+    """COMEX gold (left axis) against the US real-rate proxy on an inverted right axis, by week: the
+    note's argument that gold moves against US real rates."""
+    gold = sorted(
+        (r["week_end"], r["value"]) for r in history if r["indicator"] == "gold_usd" and r["value"] is not None
+    )
+    real = sorted(
+        (r["week_end"], r["value"]) for r in history if r["indicator"] == "real_rate_proxy" and r["value"] is not None
+    )
+    if len(gold) < 2 or len(real) < 2:
+        return None
+
+    def draw(fig: Any) -> None:
+        import matplotlib.dates as mdates
+
+        ax = fig.subplots()
+        xs, ys = zip(*gold, strict=True)
+        ax.plot(xs, ys, color=ORANGE, linewidth=1.3, label="COMEX黄金（美元/盎司，左轴）")
+        ax.set_ylabel("美元/盎司")
+        right = ax.twinx()
+        right.spines["right"].set_visible(True)
+        right.grid(False)
+        rx, ry = zip(*real, strict=True)
+        right.plot(rx, ry, color=BLUE, linewidth=1.1, label="美国实际利率代理（%，右轴，逆序）")
+        right.invert_yaxis()
+        right.set_ylabel("%（逆序）")
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        labels = ax.get_legend_handles_labels()[1] + right.get_legend_handles_labels()[1]
+        ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, borderaxespad=0.2)
+        ax.set_title(
+            f"黄金与美国实际利率代理（10年期收益率−CPI同比，逆序）（近{len(gold)}周，截至{week_id}）",
+            loc="left",
+            pad=22,
+        )
+
+    return Chart("gold_real_rate", "黄金与美国实际利率代理（逆序）", draw, margins=(0.09, 0.9, 0.8, 0.1))

@@ -19,9 +19,18 @@ from ingestion.registry import CADENCE_DAYS, SECTION_TITLES, SHANGHAI, Source, r
 from reporting.formatting import MISSING
 from reporting.model import Column, SourceStatus, Table
 
-CADENCE_CN = {"daily": "日度", "weekly": "周度", "monthly": "月度", "irregular": "不定期"}
+CADENCE_CN = {"daily": "日度", "weekly": "周度", "monthly": "月度", "yearly": "年度", "irregular": "不定期"}
 STATUS_CN = {"ok": "正常", "stale": "滞后", "failed": "检查未通过", "warning": "检查警告", "missing": "无数据"}
-SECTION_ORDER = ("market_review", "industry_cycle", "exports", "fund_flows", "valuation", "reference")
+SECTION_ORDER = (
+    "outlook",
+    "market_review",
+    "industry_cycle",
+    "exports",
+    "fund_flows",
+    "themes",
+    "valuation",
+    "reference",
+)
 FLAGGED = ("stale", "failed", "missing")
 
 
@@ -34,6 +43,11 @@ def expected_period(source: Source, cutoff: datetime, days: tuple[date, ...]) ->
     pub = source.publication
     if pub is None or source.cadence == "irregular":
         return None
+    if source.period.grain == "year":
+        year = cutoff.year
+        while pub.published_at(date(year, 12, 31)) > cutoff:
+            year -= 1
+        return date(year, 1, 1)
     if source.period.grain == "month":
         month = date(cutoff.year, cutoff.month, 1)
         for _ in range(24):
@@ -65,6 +79,8 @@ def _behind(source: Source, latest: date, expected: date, days: tuple[date, ...]
     """How many periods ``latest`` lags ``expected`` (0 = up to date)."""
     if latest >= expected:
         return 0
+    if source.period.grain == "year":
+        return expected.year - latest.year
     if source.period.grain == "month":
         return (expected.year - latest.year) * 12 + expected.month - latest.month
     if source.cadence == "monthly":
@@ -143,13 +159,15 @@ def source_statuses(
         last = loads[-1] if loads else None
         expected_text = None
         if expected is not None:
-            if source.period.grain == "month":
+            if source.period.grain == "year":
+                expected_text = str(expected.year)
+            elif source.period.grain == "month":
                 expected_text = expected.strftime("%Y-%m")
             elif source.cadence == "monthly":
                 expected_text = f"≥ {expected.isoformat()}"
             else:
                 expected_text = expected.isoformat()
-        latest_text = latest[:7] if latest and source.period.grain == "month" else latest
+        latest_text = latest[: {"month": 7, "year": 4}.get(source.period.grain, 10)] if latest else latest
         out.append(
             SourceStatus(
                 source=name,

@@ -28,6 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "mart_fund_flows_by_industry_weekly": ("industry_code", "industry_name"),
     "mart_etf_flows_weekly": ("etf_group", "group_name"),
     "mart_valuation_weekly": ("scope_code", "scope_name"),
+    "mart_theme_returns_weekly": ("board_code", "board_name"),
+    "mart_stock_flow_leaders_weekly": ("stock_code", "stock_name"),
+    "mart_macro_backdrop_weekly": ("indicator", "indicator_name"),
+    "mart_trade_structure_yearly": ("partner", "partner_name"),
     "mart_fund_flows_daily": ("flow", "flow_name"),
 }
 MARTS = tuple(k for k in LABELS if k != "mart_fund_flows_daily")
@@ -132,6 +136,31 @@ class Marts:
         where, params = _where(filters)
         first = _add_months(latest, -(months - 1))
         return self._select(mart, f"month between ? and ? and {where}", [first, latest, *params], order)
+
+    # ------------------------------------------------------------------ yearly structure
+    def trade_structure(self) -> tuple[Row | None, list[Row]]:
+        """The newest multi-year window with a base that is published by the cut-off (its period row
+        of China's total as the first value, None when there is none) and the rows of every
+        partner of that window."""
+        mart = "mart_trade_structure_yearly"
+        if not self.has(mart):
+            return None, []
+        windows = self.fetch(
+            f"""
+            select period_label, base_period_label, start_year, end_year
+            from marts.{mart}
+            where period_kind = 'window' and base_period_label is not null and published_at <= ?
+            group by all
+            order by end_year desc, start_year desc
+            limit 1
+            """,
+            [self.cutoff],
+        )
+        if not windows:
+            return None, []
+        window = windows[0]
+        rows = self._select(mart, "period_label = ?", [window["period_label"]], order="display_order, partner")
+        return window, rows
 
     # ------------------------------------------------------------------ quality and meta
     def latest_checks(self) -> dict[str, Row]:

@@ -1,6 +1,6 @@
 """A small hand-made serving database for tests and offline previews of the report.
 
-It holds the ten marts of ``docs/metrics.md`` (§ "Mart columns") and ``quality.check_results``,
+It holds the marts of ``docs/metrics.md`` (§ "Mart columns") and ``quality.check_results``,
 filled with the published figures of 2023-W15 (report_spec § "Published figures") plus filler,
 and a landing zone with a trading calendar and one manifest per registered source, so the
 report can be rendered without a build: ``build_sample_warehouse(home)``, then point
@@ -64,6 +64,22 @@ DDL = {
     "mart_valuation_weekly": "week_id varchar, week_end date, value_date date, scope varchar, scope_code varchar, "
     "scope_name varchar, pe_ttm double, pe_ttm_prev double, pe_ttm_change double, pe_ttm_pctile_all double, "
     "pe_ttm_pctile_10y double, pb double, pb_prev double, pb_change double, pb_pctile_all double, pb_pctile_10y double",
+    "mart_theme_returns_weekly": "week_id varchar, week_start date, week_end date, last_trading_day date, "
+    "board_code varchar, board_name varchar, close_date date, close double, prev_close double, "
+    "weekly_return_pct double, prev_weekly_return_pct double, rank_desc bigint, boards_ranked bigint, "
+    "constituents bigint, list_date date",
+    "mart_stock_flow_leaders_weekly": "week_id varchar, flow varchar, stock_code varchar, stock_name varchar, "
+    "industry_code varchar, industry_index_code varchar, industry_name varchar, value double, rank_desc bigint, "
+    "rank_asc bigint, leader_group varchar, stocks_ranked bigint, days_covered bigint",
+    "mart_macro_backdrop_weekly": "week_id varchar, week_start date, week_end date, last_trading_day date, "
+    "indicator varchar, indicator_name varchar, unit varchar, value_kind varchar, display_order integer, "
+    "obs_date date, reference_month date, value double, prev_value double, prev_obs_date date, change double, "
+    "change_pct double, change_pp double, pctile_52w double, published_at timestamptz",
+    "mart_trade_structure_yearly": "period_kind varchar, period_label varchar, start_year integer, end_year integer, "
+    "partner varchar, partner_name varchar, display_order integer, trade_usd_100m double, exports_usd_100m double, "
+    "imports_usd_100m double, total_trade_usd_100m double, share_pct double, exports_share_pct double, "
+    "base_period_label varchar, base_share_pct double, share_change_pp double, years_covered integer, "
+    "published_at timestamptz",
 }
 CHECKS_DDL = (
     "create schema if not exists quality; create table quality.check_results (run_id varchar, checked_at timestamptz, "
@@ -636,6 +652,100 @@ def _exports(demo: bool) -> list[tuple]:
 # --------------------------------------------------------------------------- landing and checks
 
 
+def _themes(demo: bool) -> list[tuple]:
+    """The note's three best concept themes of the week, then filler."""
+    boards = [("影视", 12.46), ("西安自贸区", 10.93), ("IP流量变现", 9.61)]
+    boards += [(f"概念{i:02d}", round(_filler(i, 4.0, -1.0), 2)) for i in range(12)]
+    order = sorted(range(len(boards)), key=lambda i: -boards[i][1])
+    rows = []
+    for i, (name, ret) in enumerate(boards):
+        close = 1000.0 + 10 * i
+        rows.append((WEEK, date(2023, 4, 10), date(2023, 4, 16), date(2023, 4, 14), f"BK{900 + i:04d}", name,
+                     date(2023, 4, 14), close, round(close / (1 + ret / 100), 2), ret, round(_filler(i, 2.0), 2),
+                     order.index(i) + 1, len(boards), 20 + 7 * i, date(2023, 4, 14),
+                     "stock_board_concept_hist_em,stock_board_concept_name_em", LOADED, demo))  # fmt: skip
+    return rows
+
+
+def _stock_leaders(demo: bool) -> list[tuple]:
+    """The stocks the note names, in its order, with filler values, and filler around them."""
+    named = {
+        "northbound_net_buy": [("601919", "中远海控", "交通运输", 14.6), ("688111", "金山办公", "计算机", 11.8),
+                               ("601689", "拓普集团", "汽车", 9.3), ("600519", "贵州茅台", "食品饮料", -15.9),
+                               ("601318", "中国平安", "非银金融", -13.2), ("603259", "药明康德", "医药生物", -10.4)],
+        "margin_financing_net_buy": [("600519", "贵州茅台", "食品饮料", 24.6), ("300418", "昆仑万维", "传媒", 19.8),
+                                     ("000977", "浪潮信息", "计算机", 15.2), ("601689", "拓普集团", "汽车", -8.1),
+                                     ("601138", "工业富联", "电子", -5.3), ("688012", "中微公司", "电子", -3.4)],
+    }  # fmt: skip
+    sw = {name: (code, index_code) for code, index_code, name in SW}
+    source = {
+        "northbound_net_buy": "stock_hsgt_hold_stock_em,stock_industry_clf_hist_sw",
+        "margin_financing_net_buy": "stock_margin_detail_sse,stock_industry_clf_hist_sw",
+    }
+    rows = []
+    for flow, stocks in named.items():
+        stocks = stocks + [(f"60{i:04d}", f"样本{i}", SW[i][2], v) for i, v in enumerate((3.1, 2.2, -1.4, -0.9))]
+        ranked = sorted(stocks, key=lambda s: -s[3])
+        for code, name, industry, value in stocks:
+            desc = ranked.index((code, name, industry, value)) + 1
+            asc = len(ranked) - desc + 1
+            rows.append((WEEK, flow, code, name, sw[industry][0], sw[industry][1], industry, value, desc, asc,
+                         "top" if value > 0 else "bottom", 248, 4 if flow == "margin_financing_net_buy" else 5,
+                         source[flow], LOADED, demo))  # fmt: skip
+    return rows
+
+
+def _backdrop(demo: bool, weeks: list[tuple[str, date, date, int]]) -> list[tuple]:
+    """Gold, US rates, CPI, the real-rate proxy and the dollar over the last 30 weeks (filler)."""
+    history = [w for w in weeks if w[0] <= WEEK][-30:]
+    specs = [
+        ("gold_usd", "COMEX黄金", "美元/盎司", "price", 1, 1850.0, 8.0, "futures_foreign_hist"),
+        ("gold_cny", "上海金Au99.99", "元/克", "price", 2, 420.0, 2.0, "spot_hist_sge"),
+        ("us_10y_yield", "美国10年期国债收益率", "%", "rate", 3, 3.7, 0.05, "bond_zh_us_rate"),
+        ("us_2y_yield", "美国2年期国债收益率", "%", "rate", 4, 4.3, 0.06, "bond_zh_us_rate"),
+        ("us_cpi_yoy", "美国CPI同比", "%", "rate", 5, 6.5, -0.05, "macro_usa_cpi_yoy"),
+        ("real_rate_proxy", "美国实际利率代理(10年期收益率−CPI同比)", "%", "rate", 6, -2.8, 0.1, "bond_zh_us_rate,macro_usa_cpi_yoy"),
+        ("dollar_index", "美元指数", "点", "price", 7, 105.0, -0.12, "index_global_hist_em"),
+    ]  # fmt: skip
+    rows = []
+    for indicator, name, unit, kind, order, base, step, source in specs:
+        values = [round(base + step * k + step * 3 * math.sin(k), 4) for k in range(len(history))]
+        for k, (wid, start, end, _days) in enumerate(history):
+            value, prev = values[k], values[k - 1] if k else None
+            last = end - timedelta(days=2)
+            earlier = values[max(0, k - 52) : k]
+            pctile = round(sum(v <= value for v in earlier) / len(earlier) * 100, 2) if earlier else None
+            delta = round(value - prev, 4) if prev is not None else None
+            rows.append((wid, start, end, last, indicator, name, unit, kind, order, last - timedelta(days=1),
+                         date(2023, 3, 1) if indicator in ("us_cpi_yoy", "real_rate_proxy") else None, value, prev,
+                         last - timedelta(days=8) if prev is not None else None,
+                         delta if kind == "price" else None,
+                         round((value / prev - 1) * 100, 4) if kind == "price" and prev else None,
+                         delta if kind == "rate" else None, pctile, LOADED, source, LOADED, demo))  # fmt: skip
+    return rows
+
+
+def _trade_structure(demo: bool) -> list[tuple]:
+    """Shares of China's trade, 2021-2022 against 2018-2019: the note's ASEAN and EU figures, then filler."""
+    data = [("asean", "东盟", 1, 13.4, 15.0), ("eu", "欧盟", 2, 15.0, 13.5), ("us", "美国", 3, 12.8, 12.2),
+            ("latin_america", "拉丁美洲", 13, 6.7, 7.4), ("japan", "日本", 4, 7.0, 5.8)]  # fmt: skip
+    published = datetime(2023, 1, 14, 11, 0, tzinfo=SHANGHAI)
+    rows = []
+    for label, start, end, base in (("2018-2019", 2018, 2019, None), ("2021-2022", 2021, 2022, "2018-2019")):
+        total = 46000.0 if start == 2018 else 61800.0
+        rows.append(("window", label, start, end, "world", "总值", 0, total, total * 0.55, total * 0.45, total, 100.0,
+                     55.0, base, 100.0 if base else None, 0.0 if base else None, 2, published,
+                     "customs_trade_by_partner_yearly", LOADED, demo))  # fmt: skip
+        for partner, name, order, before, after in data:
+            share = after if base else before
+            trade = round(total * share / 100, 1)
+            rows.append(("window", label, start, end, partner, name, order, trade, round(trade * 0.6, 1),
+                         round(trade * 0.4, 1), total, share, round(share * 0.6, 2), base,
+                         before if base else None, round(after - before, 4) if base else None, 2, published,
+                         "customs_trade_by_partner_yearly", LOADED, demo))  # fmt: skip
+    return rows
+
+
 def _land_calendar(landing: Path, days: list[date]) -> None:
     from ingestion.landing import land_frame
     from ingestion.registry import get_source
@@ -729,6 +839,10 @@ def build_sample_warehouse(
             "mart_fund_flows_by_industry_weekly": _flows_by_industry(demo),
             "mart_etf_flows_weekly": _etfs(demo),
             "mart_valuation_weekly": _valuation(demo, weeks),
+            "mart_theme_returns_weekly": _themes(demo),
+            "mart_stock_flow_leaders_weekly": _stock_leaders(demo),
+            "mart_macro_backdrop_weekly": _backdrop(demo, weeks),
+            "mart_trade_structure_yearly": _trade_structure(demo),
         }
         for mart, rows in fill.items():
             _insert(con, f"marts.{mart}", rows)

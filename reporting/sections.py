@@ -1,6 +1,7 @@
 """What each section of the note shows: its tables, sentences and charts, from the marts.
 
-One builder per section, in the note's order (复盘·内观, 中观·景气, 出口, 资金·众寡, 数据·估值).
+One builder per section, in the note's order (观策·论市, 复盘·内观, 中观·景气, 出口, 资金·众寡, 主题·风向,
+数据·估值).
 Builders read through :class:`reporting.queries.Marts`, lay rows out as :class:`Table` objects
 with their source and as-of line, ask :mod:`reporting.sentences` for the section's sentences and
 :mod:`reporting.charts` for its charts (drawn later, once).
@@ -67,8 +68,10 @@ FLOW_SOURCES = {
 CATEGORY_CN = {"broad": "宽基", "sector": "行业"}
 CHART_WEEKS = 12
 CHART_MONTHS = 24
+BACKDROP_WEEKS = 104
 RANK_N = 5
 FLOW_RANK_N = 3
+STOCK_RANK_N = 5
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,64 @@ def ranked_rows(rows: list[Row], key: str, n: int, top_label: str, bottom_label:
     out = [{**r, "group": top_label, "rank": i + 1} for i, r in enumerate(best)]
     out += [{**r, "group": bottom_label, "rank": total - i} for i, r in enumerate(worst)]
     return out
+
+
+def leader_rows(rows: list[Row], n: int, top_label: str, bottom_label: str) -> list[Row]:
+    """The n largest net buyers (rank_desc) and the n largest net sellers (rank_asc) of a leaders mart,
+    each tagged with its group and rank; a stock whose flow has the other sign is not listed."""
+    buyers = sorted(
+        (r for r in rows if (r.get("rank_desc") or n + 1) <= n and (r.get("value") or 0) > 0),
+        key=lambda r: r["rank_desc"],
+    )
+    sellers = sorted(
+        (r for r in rows if (r.get("rank_asc") or n + 1) <= n and (r.get("value") or 0) < 0),
+        key=lambda r: r["rank_asc"],
+    )
+    return [{**r, "group": top_label, "rank": r["rank_desc"]} for r in buyers] + [
+        {**r, "group": bottom_label, "rank": r["rank_asc"]} for r in sellers
+    ]
+
+
+# --------------------------------------------------------------------------- 观策·论市
+
+
+def outlook(ctx: Context) -> Section:
+    m = ctx.marts
+    section = Section("outlook", "观策·论市", "黄金、美国利率与美元")
+    mart = "mart_macro_backdrop_weekly"
+    rows = m.weekly(mart, order="display_order")
+    for r in rows:
+        r["change_value"] = r.get("change") if r.get("value_kind") == "price" else r.get("change_pp")
+    section.tables.append(
+        Table(
+            "outlook_backdrop",
+            "黄金、美国利率与美元（报告时点可见的最新值）",
+            [
+                Column("name", "指标", "text"),
+                Column("unit", "单位", "text"),
+                Column("obs_date", "数据日期", "text"),
+                Column("value", "本周", "num", 2),
+                Column("prev_value", "上周", "num", 2),
+                Column("change_value", "周变化", "signed", 2, colour=True),
+                Column("change_pct", "周涨跌(%)", "signed", 2, colour=True),
+                Column("pctile_52w", "近52周分位(%)", "num", 2),
+            ],
+            rows,
+            as_of=weekly_as_of(ctx),
+            notes=[
+                "各指标取本周报告时点（最后交易日20:00）已公布的最新值：纽约收盘次日早晨可见，故周五报告显示周四的COMEX黄金、美债收益率与美元指数；美国CPI取报告时点前已公布的最新月份。",
+                "周变化：价格为单位变化，利率为百分点变化。实际利率代理 = 美国10年期国债收益率 − 最新公布的美国CPI同比；近52周分位为此前52周中不高于本周值的周数占比。",
+            ],
+            sources=source_names(rows),
+            empty_text=missing_text(mart, m),
+        )
+    )
+    section.sentences = sentences.backdrop({r["code"]: r for r in rows})
+    history = m.weekly_history(mart, BACKDROP_WEEKS, indicator=["gold_usd", "real_rate_proxy"])
+    chart = charts.gold_real_rate_chart(history, ctx.week_id)
+    if chart:
+        section.charts.append(chart)
+    return section
 
 
 # --------------------------------------------------------------------------- 复盘·内观
@@ -545,11 +606,39 @@ def exports(ctx: Context) -> Section:
             empty_text=missing,
         )
     )
+    window, structure = m.trade_structure()
+    structure_rows = [r for r in structure if r.get("code") != "world"]
+    base = window["base_period_label"] if window else "基期"
+    period = window["period_label"] if window else "—"
+    section.tables.append(
+        Table(
+            "exports_structure",
+            f"贸易结构：主要国家/地区占我国进出口总额比重（{period}年均值对比{base}年均值）",
+            [
+                Column("name", "国家/地区", "text"),
+                Column("base_share_pct", f"{base}占比(%)", "num", 1),
+                Column("share_pct", f"{period}占比(%)", "num", 1),
+                Column("share_change_pp", "变化(pp)", "signed", 1, colour=True),
+                Column("trade_usd_100m", f"{period}年均进出口(亿美元)", "num", 0),
+            ],
+            sorted(
+                structure_rows,
+                key=lambda r: -(r.get("share_change_pp") if r.get("share_change_pp") is not None else -1e9),
+            ),
+            as_of=f"数据期：{period}年（{_shanghai_day(max(r['published_at'] for r in structure))} 公布）"
+            if structure
+            else "",
+            notes=["占比 = 与该国家/地区的进出口额合计 / 我国进出口总额合计（多年窗口按年份加总）；按变化排序。"],
+            sources=source_names(structure, "customs_trade_by_partner_yearly"),
+            empty_text=missing_text("mart_trade_structure_yearly", m),
+        )
+    )
     total_s = [{**r, "value": r.get("value_usd_100m")} for r in total]
     products_s = [{**r, "value": r.get("value_usd_100m")} for r in products]
     section.sentences = sentences.exports(
         total_s, partners, products_s, month, prev_balance.get("value_usd_100m") if prev_balance else None
     )
+    section.sentences += sentences.trade_structure(window, structure_rows)
     if p_month != month and partners:
         section.sentences.append(
             f"（国别与商品数据为{month_full(p_month)}，截至报告时点{month_full(month)}明细尚未公布。）"
@@ -669,11 +758,54 @@ def fund_flows(ctx: Context) -> Section:
                 empty_text=missing_text("mart_fund_flows_by_industry_weekly", m),
             )
         )
+    leaders = m.weekly("mart_stock_flow_leaders_weekly")
+    stock_tables = (
+        ("northbound_net_buy", "北向资金个股", ["stock_hsgt_hold_stock_em", "stock_industry_clf_hist_sw"]),
+        (
+            "margin_financing_net_buy",
+            "融资资金个股",
+            ["stock_margin_detail_sse", "stock_margin_detail_szse", "stock_industry_clf_hist_sw"],
+        ),
+    )
+    leader_rows_by_flow: dict[str, list[Row]] = {}
+    for flow, title, static in stock_tables:
+        rows = [r for r in leaders if r.get("flow") == flow]
+        leader_rows_by_flow[flow] = rows
+        section.tables.append(
+            Table(
+                f"flows_stocks_{flow}",
+                f"{title}（亿元）：净买入前{STOCK_RANK_N}与净卖出前{STOCK_RANK_N}",
+                [
+                    Column("group", "类别", "text"),
+                    Column("rank", "排名", "int"),
+                    Column("name", "股票", "text"),
+                    Column("code", "代码", "text"),
+                    Column("industry_name", "申万一级行业", "text"),
+                    Column("value", "金额(亿元)", "signed", 1, colour=True),
+                ],
+                leader_rows(rows, STOCK_RANK_N, "净买入", "净卖出"),
+                as_of=weekly_as_of(ctx, rows),
+                notes=[f"排名为本周{rows[0]['stocks_ranked']}只个股中的名次；行业为本周最后交易日的申万一级行业。"]
+                if rows
+                else [],
+                sources=source_names(rows, *static),
+                empty_text=missing_text("mart_stock_flow_leaders_weekly", m),
+            )
+        )
     by_flow = {r["code"]: r for r in flows}
     text = sentences.fund_flows(by_flow)
     text += sentences.etf_groups(etfs)
     text += sentences.industry_flows(flow_rows["northbound_net_buy"], "行业偏好上，北上资金")
+    text += sentences.stock_leaders(
+        leader_rows_by_flow["northbound_net_buy"], "个股方面，北上资金", "净买入规模较高的为", "净卖出规模较高的包括"
+    )
     text += sentences.industry_flows(flow_rows["margin_financing_net_buy"], "融资资金")
+    text += sentences.stock_leaders(
+        leader_rows_by_flow["margin_financing_net_buy"],
+        "从个股来看，",
+        "融资净买入较高个股包括",
+        "净卖出较多的主要包括",
+    )
     text += sentences.industry_flows(flow_rows["shareholder_net_change"], "重要股东", buy="净增持", sell="净减持")
     section.sentences = text
     daily = []
@@ -687,6 +819,44 @@ def fund_flows(ctx: Context) -> Section:
     chart = charts.flows_chart(daily, weekly, ctx.week_id)
     if chart:
         section.charts.append(chart)
+    return section
+
+
+# --------------------------------------------------------------------------- 主题·风向
+
+
+def themes(ctx: Context) -> Section:
+    m = ctx.marts
+    section = Section("themes", "主题·风向", "概念主题")
+    mart = "mart_theme_returns_weekly"
+    boards = m.weekly(mart, order="rank_desc")
+    section.tables.append(
+        Table(
+            "themes_boards",
+            f"概念板块周涨跌幅：涨幅前{RANK_N}与跌幅前{RANK_N}",
+            [
+                Column("group", "类别", "text"),
+                Column("rank", "排名", "int"),
+                Column("name", "概念板块", "text"),
+                Column("weekly_return_pct", "周涨跌幅(%)", "signed", 2, colour=True),
+                Column("prev_weekly_return_pct", "上周涨跌幅(%)", "signed", 2, colour=True),
+                Column("close", "收盘", "num", 2),
+                Column("constituents", "成分股数", "int"),
+            ],
+            ranked_rows(boards, "weekly_return_pct", RANK_N, f"涨幅前{RANK_N}", f"跌幅前{RANK_N}"),
+            as_of=weekly_as_of(ctx),
+            notes=(
+                [
+                    f"排名为{boards[0]['boards_ranked']}个东方财富概念板块中的名次（1 = 涨幅最大）；成分股数为本周最新板块列表中当日上涨与下跌的家数之和（列表不含平盘家数）。"
+                ]
+                if boards
+                else []
+            ),
+            sources=source_names(boards, "stock_board_concept_hist_em", "stock_board_concept_name_em"),
+            empty_text=missing_text(mart, m),
+        )
+    )
+    section.sentences = sentences.themes(boards)
     return section
 
 
@@ -763,7 +933,7 @@ def valuation(ctx: Context) -> Section:
     return section
 
 
-BUILDERS = (market_review, industry_cycle, exports, fund_flows, valuation)
+BUILDERS = (outlook, market_review, industry_cycle, exports, fund_flows, themes, valuation)
 
 
 def build_sections(ctx: Context) -> list[Section]:

@@ -621,3 +621,126 @@ def valuation(market: Row | None, median: Row | None, industries: list[Row]) -> 
             text += f"；{names(high)}的PE(TTM)处于近十年较高分位（{values(high, 'pe_ttm_pctile_10y', '%', 2)}）"
         out.append(text + "。")
     return out
+
+
+# --------------------------------------------------------------------------- 观策·论市
+
+
+def strength_word(change: float | None, *, up: str = "走强", down: str = "走弱", digits: int = 2) -> str:
+    """走强 / 走弱 / 持平 for the dollar (or any level) by its weekly change."""
+    return move(change, up=up, down=down, digits=digits)
+
+
+def backdrop(rows: dict[str, Row]) -> list[str]:
+    """「截至4月13日，COMEX黄金收于2055.30美元/盎司，周涨1.48%…」 from the week's backdrop rows by indicator."""
+    out: list[str] = []
+    gold, gold_cny = rows.get("gold_usd"), rows.get("gold_cny")
+    if gold and gold.get("value") is not None:
+        text = f"截至{day_cn(gold.get('obs_date'))}，COMEX黄金收于{num(gold['value'], 2)}美元/盎司"
+        if gold.get("change_pct") is not None:
+            text += f"，周{move(gold['change_pct'], up='涨', down='跌')}{absnum(gold['change_pct'])}%"
+        if gold.get("pctile_52w") is not None:
+            text += f"，处于近52周{num(gold['pctile_52w'], 2)}%分位"
+        if gold_cny and gold_cny.get("value") is not None:
+            text += f"；上海金Au99.99收于{num(gold_cny['value'], 2)}元/克"
+            if gold_cny.get("change_pct") is not None:
+                text += f"，周{move(gold_cny['change_pct'], up='涨', down='跌')}{absnum(gold_cny['change_pct'])}%"
+        out.append(text + "。")
+    ten, cpi, real = rows.get("us_10y_yield"), rows.get("us_cpi_yoy"), rows.get("real_rate_proxy")
+    parts = []
+    if ten and ten.get("value") is not None:
+        text = f"美国10年期国债收益率为{pct(ten['value'])}"
+        if ten.get("change_pp") is not None:
+            text += f"，较上周{move(ten['change_pp'])}{absnum(ten['change_pp'] * 100, 0)}个基点"
+        parts.append(text)
+    if cpi and cpi.get("value") is not None:
+        parts.append(
+            f"{month_cn(cpi.get('reference_month'))}美国CPI同比{pct(cpi['value'])}（{day_cn(cpi.get('obs_date'))}公布）"
+        )
+    if real and real.get("value") is not None:
+        text = f"实际利率代理（10年期收益率−CPI同比）为{pct(real['value'])}"
+        if real.get("change_pp") is not None:
+            text += f"，较上周{move(real['change_pp'])}{absnum(real['change_pp'])}个百分点"
+        parts.append(text)
+    if parts:
+        out.append("；".join(parts) + "。")
+    dollar = rows.get("dollar_index")
+    if dollar and dollar.get("value") is not None:
+        text = f"美元指数收于{num(dollar['value'], 2)}"
+        if dollar.get("change_pct") is not None:
+            text += (
+                f"，周{move(dollar['change_pct'], up='涨', down='跌')}{absnum(dollar['change_pct'])}%，"
+                f"美元{strength_word(dollar['change_pct'])}"
+            )
+        if dollar.get("pctile_52w") is not None:
+            text += f"，处于近52周{num(dollar['pctile_52w'], 2)}%分位"
+        out.append(text + "。")
+    return out
+
+
+# --------------------------------------------------------------------------- 出口: trade structure
+
+
+def trade_structure(window: Row | None, rows: list[Row], n: int = 3) -> list[str]:
+    """「用2021-2022年均值与2018-2019年均值对比，…对东盟的进出口份额占比从此前的13.4%提升至15.0%；…对欧盟进出口
+    占总进出口的比重减少了1.5个百分点至13.5%」."""
+    if not window:
+        return []
+    partners = [r for r in rows if r.get("code") != "world" and r.get("share_change_pp") is not None]
+    if not partners:
+        return []
+    gainers = [r for r in top(partners, "share_change_pp", n) if round(r["share_change_pp"], 1) > 0]
+    losers = [r for r in bottom(partners, "share_change_pp", n) if round(r["share_change_pp"], 1) < 0]
+    text = f"用{window['period_label']}年均值与{window['base_period_label']}年均值对比"
+    if gainers:
+        lead = gainers[0]
+        text += (
+            f"，{names(gainers)}占我国进出口总额的比重提升较多，其中对{lead['name']}的进出口份额占比从此前的"
+            f"{num(lead['base_share_pct'], 1)}%提升至{num(lead['share_pct'], 1)}%"
+        )
+    if losers:
+        lag = losers[0]
+        text += (
+            f"；{names(losers)}的占比下降，其中对{lag['name']}进出口占总进出口的比重减少了"
+            f"{absnum(lag['share_change_pp'], 1)}个百分点至{num(lag['share_pct'], 1)}%"
+        )
+    return [text + "。"]
+
+
+# --------------------------------------------------------------------------- 资金·众寡: stocks
+
+
+def stock_leaders(rows: list[Row], who: str, buy: str, sell: str, n: int = 3) -> list[str]:
+    """「个股方面，北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、
+    药明康德等」: the n largest net buyers and sellers of the week, in order."""
+    rated = [r for r in rows if r.get("value") is not None]
+    buyers = [r for r in top(rated, "value", n) if r["value"] > 0]
+    sellers = [r for r in bottom(rated, "value", n) if r["value"] < 0]
+    parts = []
+    if buyers:
+        parts.append(f"{who}{buy}{names(buyers)}等")
+    if sellers:
+        parts.append(f"{sell}{names(sellers)}等")
+    return ["；".join(parts) + "。"] if parts else []
+
+
+# --------------------------------------------------------------------------- 主题·风向
+
+
+def themes(rows: list[Row], n: int = 3) -> list[str]:
+    """「本周涨幅居前的主要为影视、西安自贸区、IP流量变现，周涨幅分别为…；跌幅居前的为…」."""
+    rated = [r for r in rows if r.get("weekly_return_pct") is not None]
+    if not rated:
+        return []
+    up = sum(1 for r in rated if round(r["weekly_return_pct"], 2) > 0)
+    down = sum(1 for r in rated if round(r["weekly_return_pct"], 2) < 0)
+    best = [r for r in top(rated, "weekly_return_pct", n) if r["weekly_return_pct"] > 0]
+    worst = [r for r in bottom(rated, "weekly_return_pct", n) if r["weekly_return_pct"] < 0]
+    out = []
+    if best:
+        out.append(f"本周涨幅居前的主要为{names(best)}，周涨幅分别为{values(best, 'weekly_return_pct', '%', 2)}。")
+    text = f"{len(rated)}个概念板块中{up}个上涨、{down}个下跌"
+    if worst:
+        text += f"，{names(worst)}等跌幅居前（{values(worst, 'weekly_return_pct', '%', 2)}）"
+    out.append(text + "。")
+    return out

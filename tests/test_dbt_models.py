@@ -258,7 +258,7 @@ def test_paper_prices_show_the_latest_price_published_by_the_report_moment(built
 def test_every_mart_row_says_where_it_came_from(built) -> None:
     con, _ = built
     marts = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
-    assert len(marts) == 10
+    assert len(marts) == 14
     for mart in marts:
         missing = one(
             con, f"select count(*) from marts.{mart} where source_name is null or loaded_at is null or is_demo is null"

@@ -22,8 +22,19 @@ from warehouse.settings import DBT_PROJECT_DIR, REPO_ROOT
 
 DBT = str(Path(sys.executable).parent / "dbt")
 META_COLUMNS = ["source_name", "loaded_at", "is_demo"]
-METRIC_MACROS = ["yoy_pct", "mom_pct", "yoy_3m_pct", "ytd_value", "ytd_yoy_pct", "wow_pct", "pctile", "pctile_10y"]
-SYSTEMS = {"eastmoney", "jin10", "cpca", "sse", "szse", "legulegu", "csindex", "shenwan", "sina", "curated"}
+METRIC_MACROS = [
+    "yoy_pct",
+    "mom_pct",
+    "yoy_3m_pct",
+    "ytd_value",
+    "ytd_yoy_pct",
+    "wow_pct",
+    "pctile",
+    "pctile_10y",
+    "pctile_52w",
+    "share_pct",
+]
+SYSTEMS = {"eastmoney", "jin10", "cpca", "sse", "szse", "legulegu", "csindex", "shenwan", "sina", "sge", "curated"}
 
 
 @pytest.fixture(scope="module")

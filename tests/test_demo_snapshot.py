@@ -34,6 +34,8 @@ pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="
 def _period_days(source_name: str, frame: pd.DataFrame, params: list[dict]) -> pd.Series:
     """First and last day of each row's period (last day for months)."""
     period = get_source(source_name).period
+    if period.fetched:  # a today-only list: the Shanghai day its load was fetched
+        return frame["_fetched"].map(lambda moment: moment.astimezone(SHANGHAI).date())
     if period.param is not None:
         raw = pd.Series([p[period.param] for p in params], index=frame.index)
         return pd.to_datetime(raw, format="%Y%m%d").dt.date
@@ -42,6 +44,8 @@ def _period_days(source_name: str, frame: pd.DataFrame, params: list[dict]) -> p
         return pd.to_datetime(values).dt.date
     if period.format == "yyyymmdd":
         return pd.to_datetime(values.astype(str), format="%Y%m%d").dt.date
+    if period.format == "yyyy":
+        return pd.to_datetime(values.astype(str), format="%Y").map(lambda d: date(d.year, 12, 31))
     if period.format == "yyyy_mm":
         starts = pd.to_datetime(values.astype(str), format="%Y-%m")
     elif period.format == "cn_month":
@@ -73,6 +77,7 @@ def frames(source_name: str) -> pd.DataFrame:
         frame = read_load(ld)
         frame["_load_id"] = ld.load_id
         frame["_available"] = ld.available_at_dt
+        frame["_fetched"] = datetime.fromisoformat(ld.fetched_at)
         frame["_series"] = params_key(source.series_params(ld.params))
         frame["_params"] = [ld.params] * len(frame)
         parts.append(frame)
@@ -365,6 +370,46 @@ def recomputed() -> dict[str, float]:
         out[f"margin_rank_{rank}"] = rank
         out[f"_margin_code_{rank}"] = float(code)
 
+    # the stocks the note names: each stock's rank by its own flow in the week (both ends)
+    flows_by_stock = {
+        "northbound_net_buy": hold.groupby("代码")["今日增持估计-市值"].sum() / 1e4,
+        "margin_financing_net_buy": change,
+    }
+    for figure in FIGURES:
+        if figure["mart"] == "mart_stock_flow_leaders_weekly":
+            by_stock = flows_by_stock[figure["where"]["flow"]]
+            descending = figure["column"] == "rank_desc"
+            out[figure["id"]] = float(
+                by_stock.rank(ascending=not descending, method="min")[figure["where"]["stock_code"]]
+            )
+
+    # themes: board weekly returns (close on W15's last day / on the previous week's last day - 1), names of the
+    # newest board list of the week
+    bars = visible("stock_board_concept_hist_em", ["日期"])
+    bars = bars.assign(code=[p["symbol"] for p in bars["_params"]], day=pd.to_datetime(bars["日期"]).dt.date)
+    closes = bars.pivot_table(index="day", columns="code", values="收盘")
+    returns = (closes.loc[W15[-1]] / closes.loc[PREV_LAST] - 1) * 100
+    boards = visible("stock_board_concept_name_em", ["_period_end", "板块代码"])
+    newest = boards[boards["_period_end"] == max(d for d in boards["_period_end"] if d <= W15[-1])]
+    names = dict(zip(newest["板块代码"], newest["板块名称"], strict=True))
+    rank_of = {names[code]: rank for code, rank in ranks(returns.to_dict()).items()}
+    for figure in FIGURES:
+        if figure["mart"] == "mart_theme_returns_weekly":
+            out[figure["id"]] = float(rank_of[figure["where"]["board_name"]])
+
+    # trade structure: 2021-22 against 2018-19, Σ partner / Σ 总值 over each window
+    trade = visible("customs_trade_by_partner_yearly", ["年份", "国家或地区"])
+    by = trade.pivot_table(index="年份", columns="国家或地区", values="进出口金额")
+
+    def share(partner: str, years: tuple[str, str]) -> float:
+        return by.loc[list(years), partner].sum() / by.loc[list(years), "总值"].sum() * 100
+
+    before, after = ("2018", "2019"), ("2021", "2022")
+    out["trade_share_asean_before"] = share("东盟", before)
+    out["trade_share_asean_after"] = share("东盟", after)
+    out["trade_share_eu_after"] = share("欧盟", after)
+    out["trade_share_eu_change_pp"] = share("欧盟", after) - share("欧盟", before)
+
     # market review
     def turnover(days: list[date]) -> float:
         sse_d = visible("stock_sse_deal_daily", ["_period_end", "单日情况"])
@@ -425,6 +470,9 @@ def test_published_figures_cover_the_note() -> None:
         "mart_market_weekly",
         "mart_industry_returns_weekly",
         "mart_valuation_weekly",
+        "mart_theme_returns_weekly",
+        "mart_stock_flow_leaders_weekly",
+        "mart_trade_structure_yearly",
     }
     for must in (
         "exports_value",
@@ -443,6 +491,13 @@ def test_published_figures_cover_the_note() -> None:
         "turnover_avg",
         "index_000985_weekly_return",
         "pe_all_a_pctile",
+        "theme_rank_1",
+        "northbound_stock_rank_desc_1",
+        "northbound_stock_rank_asc_3",
+        "margin_stock_rank_desc_2",
+        "margin_stock_rank_asc_3",
+        "trade_share_asean_after",
+        "trade_share_eu_change_pp",
     ):
         assert must in ids, must
     for f in FIGURES:
@@ -470,6 +525,14 @@ def test_rankings_name_the_published_industries() -> None:
     assert [int(got[f"_north_code_{r}"]) for r in (1, 2, 3)] == [240000, 410000, 720000]
     assert [int(got[f"_north_code_{r}"]) for r in (31, 30, 29)] == [490000, 330000, 340000]
     assert [int(got[f"_margin_code_{r}"]) for r in (1, 2, 3)] == [720000, 340000, 710000]
+    stock_ranks = [
+        got[f"{flow}_stock_{c}_{r}"]
+        for flow in ("northbound", "margin")
+        for c in ("rank_desc", "rank_asc")
+        for r in (1, 2, 3)
+    ]
+    assert stock_ranks == [1.0, 2.0, 3.0] * 4, "the note's stocks, in its order"
+    assert [got[f"theme_rank_{r}"] for r in (1, 2, 3)] == [1.0, 2.0, 3.0]
     assert got["sw_l1_pe_down_count"] > got["sw_l1_pe_up_count"]
 
 

@@ -36,7 +36,7 @@ def test_source_lands_and_passes_its_check_over_the_simulator(name: str, upstrea
     source = registry()[name]
     assert source.function in FUNCTIONS, f"{source.function} has no simulated upstream"
     fill_from_landing(upstream.dataset, DEMO_LANDING, DEMO_AS_OF, [name])
-    calls = planned_calls(source, get_week(DEMO_WEEK), today=date(2023, 4, 14))
+    calls = planned_calls(source, get_week(DEMO_WEEK), today=date(2023, 4, 14), landing=DEMO_LANDING)
     assert calls, f"the weekly plan makes no call of {name}"
     loads = []
     for params in calls:

@@ -81,7 +81,7 @@ def test_every_published_row_is_marked_demo(serving_connection) -> None:
             "select table_name from duckdb_tables() where schema_name = 'marts'"
         ).fetchall()
     ]
-    assert len(marts) == 10, marts
+    assert len(marts) == 14, marts
     for mart in marts:
         not_demo = serving_connection.execute(f"select count(*) from marts.{mart} where not is_demo").fetchone()[0]
         assert not_demo == 0, f"{mart}: {not_demo} rows of the demo build are not marked is_demo"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,13 @@ REQUIRED_AKSHARE = {
     "stock_szse_summary",
     "tool_trade_date_hist_sina",
     "stock_industry_clf_hist_sw",
+    "stock_board_concept_name_em",
+    "stock_board_concept_hist_em",
+    "spot_hist_sge",
+    "futures_foreign_hist",
+    "bond_zh_us_rate",
+    "macro_usa_cpi_yoy",
+    "index_global_hist_em",
 }
 REQUIRED_CURATED = {
     "customs_exports_by_partner",
@@ -47,6 +55,7 @@ REQUIRED_CURATED = {
     "taiwan_monthly_revenue",
     "paper_prices",
     "planned_reductions",
+    "customs_trade_by_partner_yearly",
 }
 
 
@@ -129,3 +138,76 @@ def test_hosts_list_every_host_a_function_calls(tmp_path: Path, hosts: str, expe
     else:
         with pytest.raises(RegistryError, match=f"source probe: .*{expected}"):
             load_registry(path)
+
+
+BOARD_LIST = """
+sources:
+  boards:
+    title: x
+    kind: akshare
+    function: stock_board_concept_name_em
+    host: 79.push2.eastmoney.com
+    section: themes
+    cadence: daily
+    history: snapshot
+    key: [板块代码]
+    period: {fetched: true, format: date, grain: day}
+    publication: null
+    columns:
+      - {name: 板块代码, type: string}
+  bars:
+    title: y
+    kind: akshare
+    function: stock_board_concept_hist_em
+    host: 91.push2his.eastmoney.com
+    section: themes
+    cadence: daily
+    history: append
+    call: per_range
+    range_params: {start: start_date, end: end_date}
+    param_sets_from: {source: boards, column: 板块代码, param: symbol}
+    key: [日期]
+    period: {column: 日期, format: date, grain: day}
+    publication: null
+    columns:
+      - {name: 日期, type: date}
+"""
+
+
+def test_parameter_sets_from_another_sources_column(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yml"
+    path.write_text(BOARD_LIST, encoding="utf-8")
+    bars = load_registry(path)["bars"]
+    assert bars.call_params(["BK0901", "BK0902"]) == [{"symbol": "BK0901"}, {"symbol": "BK0902"}]
+    with pytest.raises(RegistryError, match="its parameter sets are the values of 板块代码 in boards"):
+        bars.call_params()
+    path.write_text(BOARD_LIST.replace("column: 板块代码, param", "column: 名称, param"), encoding="utf-8")
+    with pytest.raises(RegistryError, match=r"source bars: param_sets_from names boards\.名称"):
+        load_registry(path)
+
+
+def test_a_period_comes_from_one_place_and_years_have_their_grain(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yml"
+    both = BOARD_LIST.replace(
+        "period: {fetched: true, format: date, grain: day}",
+        "period: {fetched: true, column: 板块代码, format: date, grain: day}",
+    )
+    path.write_text(both, encoding="utf-8")
+    with pytest.raises(RegistryError, match="source boards: period needs exactly one of column, param or fetched"):
+        load_registry(path)
+    year = BOARD_LIST.replace(
+        "period: {fetched: true, format: date, grain: day}", "period: {fetched: true, format: yyyy, grain: month}"
+    )
+    path.write_text(year, encoding="utf-8")
+    with pytest.raises(RegistryError, match="format yyyy has grain year"):
+        load_registry(path)
+
+
+def test_the_annual_trade_file_is_a_yearly_source() -> None:
+    trade = registry()["customs_trade_by_partner_yearly"]
+    assert (trade.cadence, trade.period.format, trade.period.grain) == ("yearly", "yyyy", "year")
+    assert trade.publication is not None and trade.publication.published_at(date(2022, 12, 31)).date() == date(
+        2023, 1, 14
+    )
+    boards = registry()["stock_board_concept_name_em"]
+    assert boards.period.fetched and boards.period.column is None

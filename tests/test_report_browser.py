@@ -19,12 +19,15 @@ ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 TABLES = {
+    "outlook": ["outlook_backdrop"],
     "market_review": ["market_indices", "market_turnover", "market_industries", "market_connect"],
     "industry_cycle": ["cycle_autos", "cycle_auto_shares", "cycle_machinery", "cycle_semiconductors", "cycle_ic_trade", "cycle_taiwan",
                        "cycle_paper"],
-    "exports": ["exports_total", "exports_partners", "exports_products"],
+    "exports": ["exports_total", "exports_partners", "exports_products", "exports_structure"],
     "fund_flows": ["flows_summary", "flows_etf_groups", "flows_industry_northbound_net_buy",
-                   "flows_industry_margin_financing_net_buy", "flows_industry_shareholder_net_change"],
+                   "flows_industry_margin_financing_net_buy", "flows_industry_shareholder_net_change",
+                   "flows_stocks_northbound_net_buy", "flows_stocks_margin_financing_net_buy"],
+    "themes": ["themes_boards"],
     "valuation": ["valuation_market", "valuation_industries"],
     "appendix": ["appendix_sources"],
 }  # fmt: skip

@@ -25,6 +25,8 @@ MARTS = (
     "mart_market_weekly", "mart_industry_returns_weekly", "mart_turnover_weekly", "mart_exports_monthly",
     "mart_industry_cycle_monthly", "mart_paper_prices_weekly", "mart_fund_flows_weekly",
     "mart_fund_flows_by_industry_weekly", "mart_etf_flows_weekly", "mart_valuation_weekly",
+    "mart_theme_returns_weekly", "mart_stock_flow_leaders_weekly", "mart_macro_backdrop_weekly",
+    "mart_trade_structure_yearly",
 )  # fmt: skip
 # what may differ between two renders of the same data: nothing in the body by design, but mask
 # anything that looks like a run id or a build timestamp should one slip in
@@ -39,6 +41,7 @@ PUBLISHED = [
     "131.05", "-2.96", "306.72", "-20.04",
     "258.4", "245.1", "25578", "-31.03", "13080", "-14.60", "396.8", "-20.70",
     "97.17", "5043.33", "14.70", "-0.54", "-0.77", "-0.76",
+    "13.4%", "15.0%", "13.5%",
 ]  # fmt: skip
 
 
@@ -99,11 +102,24 @@ def test_golden_shows_the_published_figures_and_a_sentence_per_section(demo_mark
     for figure in PUBLISHED:
         assert figure in demo_markdown, f"published figure {figure} is not in the demo report"
     sections = re.split(r"^## \d+\. ", demo_markdown, flags=re.M)[1:]
-    assert [s.splitlines()[0] for s in sections] == ["复盘·内观", "中观·景气", "出口", "资金·众寡", "数据·估值"]
+    assert [s.splitlines()[0] for s in sections] == [
+        "观策·论市", "复盘·内观", "中观·景气", "出口", "资金·众寡", "主题·风向", "数据·估值"
+    ]  # fmt: skip
     for body in sections:
         assert re.search(r"^- .+。$", body, flags=re.M), f"no data sentence in {body.splitlines()[0]}"
     assert "北上资金本周净流入47.6亿元" in demo_markdown
     assert "3月挖掘机销量为25578台，同比跌幅扩大18.64个百分点至31.03%" in demo_markdown
+    assert "本周涨幅居前的主要为影视、西安自贸区、IP流量变现" in demo_markdown
+    assert (
+        "北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、药明康德等"
+        in demo_markdown
+    )
+    assert (
+        "融资净买入较高个股包括贵州茅台、昆仑万维、浪潮信息等；净卖出较多的主要包括拓普集团、工业富联、中微公司等"
+        in demo_markdown
+    )
+    assert "对东盟的进出口份额占比从此前的13.4%提升至15.0%" in demo_markdown
+    assert "对欧盟进出口占总进出口的比重减少了1.5个百分点至13.5%" in demo_markdown
     assert "演示数据" in demo_markdown.split("## 1.")[0]
 
 

@@ -14,13 +14,14 @@ import pytest
 from reporting.sample import AS_OF, WEEK, build_sample_warehouse
 from warehouse.settings import Paths
 
-SECTION_TITLES = ["复盘·内观", "中观·景气", "出口", "资金·众寡", "数据·估值"]
+SECTION_TITLES = ["观策·论市", "复盘·内观", "中观·景气", "出口", "资金·众寡", "主题·风向", "数据·估值"]
 PUBLISHED = [
     "47.6", "89.8", "15.9", "19.2", "86.7", "25.8", "49.3", "38.4",  # fund flows
     "3155.9", "881.9", "136.43", "46.48", "35.43", "-4.81", "1819.04", "57.64",  # exports
     "131.05", "-2.96", "-17.17", "306.72", "-20.04", "-26.15",  # IC trade
     "258.4", "245.1", "25578", "-31.03", "13080", "-14.60", "396.8", "-20.70",  # autos, machinery, SIA
     "97.17", "5043.33", "14.70", "39.90", "-0.54", "-0.77", "-0.76", "11389.0",  # paper, valuation, market
+    "13.4", "15.0", "13.5",  # trade structure
 ]  # fmt: skip
 
 
@@ -77,6 +78,17 @@ def test_three_files_with_every_section_in_the_notes_order(rendered) -> None:
         assert figure in text, f"published figure {figure} missing from the Markdown"
     assert "北上资金本周净流入47.6亿元，从前期净流出转为净流入" in text
     assert "3月挖掘机销量为25578台，同比跌幅扩大18.64个百分点至31.03%" in text
+    assert "本周涨幅居前的主要为影视、西安自贸区、IP流量变现" in text
+    assert (
+        "北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、药明康德等"
+        in text
+    )
+    assert (
+        "融资净买入较高个股包括贵州茅台、昆仑万维、浪潮信息等；净卖出较多的主要包括拓普集团、工业富联、中微公司等"
+        in text
+    )
+    assert "对东盟的进出口份额占比从此前的13.4%提升至15.0%" in text
+    assert "对欧盟进出口占总进出口的比重减少了1.5个百分点至13.5%" in text
     assert "## 附录" in text
 
 
@@ -100,7 +112,7 @@ def test_html_is_self_contained(rendered) -> None:
     html = rendered[1].html.read_text(encoding="utf-8")
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "external resource in the HTML"
     assert "<link" not in html and "<script" not in html
-    assert html.count('src="data:image/png;base64,') == 5
+    assert html.count('src="data:image/png;base64,') == 6
     assert "data:font/woff;base64," in html  # the CJK font travels with the page
     for key in ("market_review", "industry_cycle", "exports", "fund_flows", "valuation", "appendix"):
         assert f'data-section="{key}"' in html
@@ -111,17 +123,20 @@ def test_excel_has_a_sheet_per_section_with_numbers(rendered) -> None:
 
     wb = load_workbook(rendered[1].xlsx)
     assert wb.sheetnames == ["封面", *[f"{i}.{t}" for i, t in enumerate(SECTION_TITLES, start=1)], "附录·数据质量"]
-    flows = wb["4.资金·众寡"]
+    flows = wb["5.资金·众寡"]
     values = {row[0]: row[2] for row in flows.iter_rows(values_only=True) if row and row[0]}
     assert values["北向资金净买入"] == pytest.approx(47.6)  # a number, not text
     assert len(flows._images) == 1
-    assert len(wb["5.数据·估值"]._images) == 1
+    assert len(wb["7.数据·估值"]._images) == 1
+    assert len(wb["1.观策·论市"]._images) == 1  # gold against the real-rate proxy
+    themes = [row[2] for row in wb["6.主题·风向"].iter_rows(values_only=True) if row and row[0] == "涨幅前5"]
+    assert themes[:3] == ["影视", "西安自贸区", "IP流量变现"]
 
 
 def test_charts_render_chinese_without_missing_glyphs(rendered) -> None:
     files = rendered[1]
     assert files.glyph_warnings == ()
-    assert len(files.charts) == 5
+    assert len(files.charts) == 6
     for chart in files.charts:
         assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -137,9 +152,9 @@ def test_monthly_tables_show_what_was_published_by_the_cutoff(sample: Paths) -> 
     # before customs published March (2023-04-13 11:00), the W15 report shows February
     early = datetime.fromisoformat("2023-04-12T20:00+08:00")
     text = _render(as_of=early).markdown.read_text(encoding="utf-8")
-    exports = _sections(text)["3. 出口"]
+    exports = _sections(text)["4. 出口"]
     assert "进出口总览（2023年2月）" in exports and "3155.9" not in exports
-    cycle = _sections(text)["2. 中观·景气"]
+    cycle = _sections(text)["3. 中观·景气"]
     assert "工程机械销量（工程机械工业协会，2023年3月）" in cycle  # CCMA published on 04-10
     assert "汽车产销（中汽协，2023年3月）" in cycle  # CAAM published on 04-11
     assert "集成电路进出口（海关 HS 8542，2023年2月）" not in cycle  # the sample has no February IC rows

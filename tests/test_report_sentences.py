@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from reporting import formatting as f
@@ -206,3 +208,75 @@ def test_exports_sentence_turns() -> None:
     assert "进口同比转负至-1.40%" in text
     assert "贸易顺差扩大至881.9亿美元" in text
     assert "仅对日本出口同比由前值的17.11%转负至-4.81%" in text
+
+
+# --------------------------------------------------------------------------- the note's wider sections
+
+
+def test_theme_sentence_names_the_best_boards_in_order_and_only_risers() -> None:
+    rows = [
+        {"name": "影视", "weekly_return_pct": 12.46},
+        {"name": "IP流量变现", "weekly_return_pct": 9.61},
+        {"name": "西安自贸区", "weekly_return_pct": 10.93},
+        {"name": "算力概念", "weekly_return_pct": -7.15},
+        {"name": "白酒", "weekly_return_pct": None},
+    ]
+    first, second = s.themes(rows)
+    assert first == "本周涨幅居前的主要为影视、西安自贸区、IP流量变现，周涨幅分别为12.46%、10.93%、9.61%。"
+    assert second == "4个概念板块中3个上涨、1个下跌，算力概念等跌幅居前（-7.15%）。"
+    # a week when every board fell has no 「涨幅居前」 sentence
+    assert s.themes([{"name": "白酒", "weekly_return_pct": -1.0}]) == [
+        "1个概念板块中0个上涨、1个下跌，白酒等跌幅居前（-1.00%）。"
+    ]
+
+
+def test_stock_leaders_sentence_lists_buyers_and_sellers_by_size() -> None:
+    rows = [
+        {"name": "贵州茅台", "value": -15.9},
+        {"name": "中远海控", "value": 14.6},
+        {"name": "中国平安", "value": -13.2},
+        {"name": "金山办公", "value": 11.8},
+        {"name": "拓普集团", "value": 9.3},
+        {"name": "药明康德", "value": -10.4},
+        {"name": "样本", "value": 0.2},
+    ]
+    [text] = s.stock_leaders(rows, "个股方面，北上资金", "净买入规模较高的为", "净卖出规模较高的包括")
+    assert text == (
+        "个股方面，北上资金净买入规模较高的为中远海控、金山办公、拓普集团等；净卖出规模较高的包括贵州茅台、中国平安、药明康德等。"
+    )
+    [only_buyers] = s.stock_leaders([{"name": "A", "value": 1.0}], "北上资金", "净买入规模较高的为", "净卖出")
+    assert only_buyers == "北上资金净买入规模较高的为A等。"
+
+
+def test_trade_structure_sentence_reads_the_windows() -> None:
+    window = {"period_label": "2021-2022", "base_period_label": "2018-2019"}
+    rows = [
+        {"code": "asean", "name": "东盟", "share_pct": 15.0, "base_share_pct": 13.4, "share_change_pp": 1.6},
+        {"code": "eu", "name": "欧盟", "share_pct": 13.5, "base_share_pct": 15.0, "share_change_pp": -1.5},
+        {"code": "us", "name": "美国", "share_pct": 12.2, "base_share_pct": 12.8, "share_change_pp": -0.6},
+        {"code": "world", "name": "总值", "share_pct": 100.0, "base_share_pct": 100.0, "share_change_pp": 0.0},
+    ]
+    [text] = s.trade_structure(window, rows)
+    assert text.startswith("用2021-2022年均值与2018-2019年均值对比，东盟占我国进出口总额的比重提升较多")
+    assert "对东盟的进出口份额占比从此前的13.4%提升至15.0%" in text
+    assert "欧盟、美国的占比下降，其中对欧盟进出口占总进出口的比重减少了1.5个百分点至13.5%" in text
+    assert s.trade_structure(None, rows) == []
+
+
+def test_backdrop_sentences_choose_their_words_from_the_numbers() -> None:
+    rows = {
+        "gold_usd": {"value": 2055.3, "change_pct": 1.48, "pctile_52w": 100.0, "obs_date": date(2023, 4, 13)},
+        "us_10y_yield": {"value": 3.45, "change_pp": -0.16},
+        "us_cpi_yoy": {"value": 5.0, "reference_month": date(2023, 3, 1), "obs_date": date(2023, 4, 12)},
+        "real_rate_proxy": {"value": -1.55, "change_pp": -0.2},
+        "dollar_index": {"value": 101.01, "change_pct": -0.89},
+    }
+    gold, rates, dollar = s.backdrop(rows)
+    assert gold == "截至4月13日，COMEX黄金收于2055.30美元/盎司，周涨1.48%，处于近52周100.00%分位。"
+    assert rates == (
+        "美国10年期国债收益率为3.45%，较上周下行16个基点；3月美国CPI同比5.00%（4月12日公布）；"
+        "实际利率代理（10年期收益率−CPI同比）为-1.55%，较上周下行0.20个百分点。"
+    )
+    assert dollar == "美元指数收于101.01，周跌0.89%，美元走弱。"
+    rows["dollar_index"]["change_pct"] = 0.5
+    assert s.backdrop(rows)[-1] == "美元指数收于101.01，周涨0.50%，美元走强。"

@@ -288,3 +288,36 @@ def test_shareholder_changes_empty_answer_crashes_akshare(upstream: Simulator) -
     upstream.dataset.put("stock_ggcg_em", ggcg_frame(50).iloc[0:0])
     with pytest.raises(TypeError, match="'NoneType' object is not subscriptable"):
         ak.stock_ggcg_em(symbol="全部")
+
+
+# ------------------------------------------------------------------------------ macro_usa_cpi_yoy
+
+
+def usa_cpi(months: int) -> pd.DataFrame:
+    """US CPI yoy by reference month, the next release scheduled with no value yet (as Eastmoney lists it)."""
+    firsts = [d.date() for d in pd.date_range(end="2023-04-01", periods=months, freq="MS")]
+    rng = np.random.default_rng(months)
+    values = (3 + rng.normal(0, 0.3, months).cumsum()).round(1)
+    released = [(pd.Timestamp(m) + pd.DateOffset(months=1, days=11)).date() for m in firsts]
+    frame = pd.DataFrame(
+        {"时间": firsts, "发布日期": released, "现值": values, "前值": np.concatenate([[np.nan], values[:-1]])}
+    )
+    frame.loc[months - 1, "现值"] = np.nan
+    return frame
+
+
+def test_us_cpi_comes_back_whole_in_one_request_oldest_first(upstream: Simulator) -> None:
+    table = usa_cpi(180)
+    upstream.dataset.put("macro_usa_cpi_yoy", table.iloc[::-1].reset_index(drop=True))
+    got = ak.macro_usa_cpi_yoy()
+    same(got, table)
+    assert got["时间"].map(type).eq(date).all() and got["发布日期"].map(type).eq(date).all()
+    assert np.isnan(got["现值"].iloc[-1])  # the scheduled release
+    [request] = upstream.requests(HOST)
+    assert request.query["filter"] == '(INDICATOR_ID="EMG00000733")' and "pageSize" not in request.query
+
+
+def test_another_us_indicator_is_the_empty_answer(upstream: Simulator) -> None:
+    upstream.dataset.put("macro_usa_cpi_yoy", usa_cpi(12))
+    with pytest.raises(TypeError):
+        ak.macro_usa_phs()

@@ -178,3 +178,39 @@ def test_a_code_served_only_at_another_market_is_the_hosts_unknown_secid(upstrea
     upstream.dataset.put("fund_etf_hist_em", bars(5, price=1.5, decimals=3), symbol="510300", period="daily", adjust="")
     answer = requests.get(f"https://{HOST}/api/qt/stock/kline/get", params={"secid": "0.510300"}, timeout=5).json()
     assert answer["rc"] == 0 and answer["data"] is None
+
+
+# ----------------------------------------------------------------------------- index_global_hist_em
+
+
+def dollar_index(n: int) -> pd.DataFrame:
+    rng = np.random.default_rng(n)
+    close = (103 + rng.normal(0, 0.3, n).cumsum()).round(4)
+    return pd.DataFrame(
+        {
+            "日期": [d.date() for d in pd.bdate_range(end="2023-04-14", periods=n)],
+            "代码": "UDI",
+            "名称": "美元指数",
+            "今开": (close + 0.05).round(4),
+            "最新价": close,
+            "最高": (close + 0.4).round(4),
+            "最低": (close - 0.35).round(4),
+            "振幅": rng.uniform(0.2, 1.2, n).round(2),
+        }
+    )
+
+
+def test_the_dollar_index_comes_back_from_market_100(upstream: Simulator) -> None:
+    table = dollar_index(400)
+    upstream.dataset.put("index_global_hist_em", table, symbol="美元指数")
+    got = ak.index_global_hist_em(symbol="美元指数")
+    pd.testing.assert_frame_equal(got, table, check_dtype=False)
+    assert got["日期"].map(type).eq(type(table["日期"][0])).all() and got["最新价"].dtype == "float64"
+    [request] = upstream.requests(HOST)
+    assert (request.query["secid"], request.query["fqt"], request.query["lmt"]) == ("100.UDI", "1", "50000")
+
+
+def test_a_global_index_that_is_not_served_is_data_null(upstream: Simulator) -> None:
+    upstream.dataset.put("index_global_hist_em", dollar_index(5), symbol="美元指数")
+    with pytest.raises(TypeError):
+        ak.index_global_hist_em(symbol="日经225")

@@ -7,6 +7,8 @@
       int_monthly_metrics_computed   yoy_pct, mom_pct, yoy_3m_pct, ytd_value, ytd_yoy_pct
       int_paper_prices_compared      wow_pct
       int_valuations_ranked_daily    pctile, pctile_10y
+      mart_macro_backdrop_weekly     pctile_52w, the real-rate proxy, weekly changes
+      mart_trade_structure_yearly    share_pct, share changes in pp over years and windows
 -#}
 
 {#- (current / previous - 1) in percent; null when the base is missing or zero -#}
@@ -92,10 +94,11 @@
     non-null rows <= the current value including the row itself (cume_dist * frame rows), so
     earlier-and-<= = that - 1, out of the non-null earlier rows (count - 1).
 -#}
-{% macro pctile(value, partition_by, order_by='value_date', years=none) -%}
+{% macro pctile(value, partition_by, order_by='value_date', years=none, weeks=none) -%}
     {%- set frame -%}
         partition by {{ partition_by }} order by {{ order_by }}
         {% if years %}range between interval {{ years }} year preceding and current row
+        {%- elif weeks %}range between interval {{ weeks * 7 }} day preceding and current row
         {%- else %}rows between unbounded preceding and current row{% endif %}
     {%- endset -%}
     (case when {{ value }} is null then null
@@ -106,6 +109,19 @@
                 ) - 1)
                / (count({{ value }}) over ({{ frame }}) - 1) * 100
      end)
+{%- endmacro %}
+
+{#-
+    pctile_52w: pctile over the 52 weeks before the row (weekly rows ordered by a date such as
+    week_end: the 52 earlier weeks, W-52 .. W-1, whose value is <= the week's value, in %)
+-#}
+{% macro pctile_52w(value, partition_by, order_by='week_end') -%}
+    {{ pctile(value, partition_by, order_by, weeks=52) }}
+{%- endmacro %}
+
+{#- share_pct: part / whole in percent; null when the whole is missing or zero -#}
+{% macro share_pct(part, whole) -%}
+    (case when {{ whole }} is null or {{ whole }} = 0 then null else {{ part }} / {{ whole }} * 100 end)
 {%- endmacro %}
 
 {#- pctile over the 10 years before the day -#}

@@ -14,6 +14,16 @@
     cast(strptime(trim({{ column }}), '%Y-%m') as date)
 {%- endmacro %}
 
+{#- '2022' (or 2022) -> date '2022-01-01' (a year's first day; visibility uses its last) -#}
+{% macro yyyy(column) -%}
+    make_date(cast(trim(cast({{ column }} as varchar)) as integer), 1, 1)
+{%- endmacro %}
+
+{#- the Shanghai day a load was fetched: the period of today-only lists (registry period fetched: true) -#}
+{% macro fetched_day(column='_fetched_at') -%}
+    cast(timezone('Asia/Shanghai', {{ column }}) as date)
+{%- endmacro %}
+
 {#- '20230414' -> date '2023-04-14' -#}
 {% macro yyyymmdd(column) -%}
     cast(strptime(trim(cast({{ column }} as varchar)), '%Y%m%d') as date)

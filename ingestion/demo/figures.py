@@ -217,6 +217,22 @@ PE_ALL_A_CHANGE = 0.1
 PE_ALL_A_PCTILE = 39.9
 BEST_INDUSTRY = "医药生物"
 
+# ------------------------------------------------------------------ themes, stocks, trade structure (the note's words)
+# 主题·风向: 「本周涨幅居前的主要为影视、西安自贸区、IP流量变现」 (weekly returns are synthetic)
+THEMES_TOP = ["影视", "西安自贸区", "IP流量变现"]
+# 个股: the stocks the note names, in its order (flows synthetic, see stocks.py)
+NORTHBOUND_STOCKS_TOP = {"601919": "中远海控", "688111": "金山办公", "601689": "拓普集团"}
+NORTHBOUND_STOCKS_BOTTOM = {"600519": "贵州茅台", "601318": "中国平安", "603259": "药明康德"}
+MARGIN_STOCKS_TOP = {"600519": "贵州茅台", "300418": "昆仑万维", "000977": "浪潮信息"}
+MARGIN_STOCKS_BOTTOM = {"601689": "拓普集团", "601138": "工业富联", "688012": "中微公司"}
+# 出口 structure: share of China's total trade, 2021-22 against 2018-19 (%)
+TRADE_WINDOW = "2021-2022"
+TRADE_BASE_WINDOW = "2018-2019"
+ASEAN_SHARE_BEFORE = 13.4
+ASEAN_SHARE_AFTER = 15.0
+EU_SHARE_AFTER = 13.5
+EU_SHARE_CHANGE_PP = -1.5
+
 
 def _e(
     id_: str, label: str, mart: str, where: dict[str, Any], column: str, expected: float, tol: float, **extra: Any
@@ -722,6 +738,8 @@ def published_figures(sw_pe_counts: tuple[int, int]) -> list[dict[str, Any]]:
         _e("pe_all_a_change", "全部A股PE(TTM)较上周变化", va, aw, "pe_ttm_change", PE_ALL_A_CHANGE, 0.05),
         _e("pe_all_a_pctile", "全部A股PE(TTM)历史分位数(%)", va, aw, "pe_ttm_pctile_all", PE_ALL_A_PCTILE, 0.05),
     ]
+    # themes, stock leaders and the trade structure
+    out += _theme_and_structure_figures(w)
     down, up = sw_pe_counts
     sw = {**w, "scope": "sw_l1"}
     out += [
@@ -736,5 +754,82 @@ def published_figures(sw_pe_counts: tuple[int, int]) -> list[dict[str, Any]]:
             aggregate="count_negative",
         ),
         _e("sw_l1_pe_up_count", "申万一级行业PE上涨家数", va, sw, "pe_ttm_change", up, 0, aggregate="count_positive"),
+    ]
+    return out
+
+
+def _theme_and_structure_figures(w: dict[str, Any]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for rank, name in enumerate(THEMES_TOP, start=1):
+        out.append(
+            _e(
+                f"theme_rank_{rank}",
+                f"本周涨幅居前的主题第{rank}:{name}",
+                "mart_theme_returns_weekly",
+                {**w, "board_name": name},
+                "rank_desc",
+                rank,
+                0,
+            )
+        )
+    leaders = "mart_stock_flow_leaders_weekly"
+    for flow, label, groups in (
+        (
+            "northbound_net_buy",
+            "北上资金",
+            ((NORTHBOUND_STOCKS_TOP, "rank_desc", "净买入"), (NORTHBOUND_STOCKS_BOTTOM, "rank_asc", "净卖出")),
+        ),
+        (
+            "margin_financing_net_buy",
+            "融资",
+            ((MARGIN_STOCKS_TOP, "rank_desc", "净买入"), (MARGIN_STOCKS_BOTTOM, "rank_asc", "净卖出")),
+        ),
+    ):
+        short = "northbound" if flow == "northbound_net_buy" else "margin"
+        for stocks, column, word in groups:
+            for rank, (code, name) in enumerate(stocks.items(), start=1):
+                out.append(
+                    _e(
+                        f"{short}_stock_{column}_{rank}",
+                        f"{label}{word}规模第{rank}的个股:{name}",
+                        leaders,
+                        {**w, "flow": flow, "stock_code": code},
+                        column,
+                        rank,
+                        0,
+                    )
+                )
+    ts = "mart_trade_structure_yearly"
+    asean = {"period_label": TRADE_WINDOW, "partner": "asean"}
+    eu = {"period_label": TRADE_WINDOW, "partner": "eu"}
+    out += [
+        _e(
+            "trade_share_asean_before",
+            "对东南亚国家进出口占比(2018-19年均值,%)",
+            ts,
+            asean,
+            "base_share_pct",
+            ASEAN_SHARE_BEFORE,
+            0.05,
+        ),
+        _e(
+            "trade_share_asean_after",
+            "对东南亚国家进出口占比(2021-22年均值,%)",
+            ts,
+            asean,
+            "share_pct",
+            ASEAN_SHARE_AFTER,
+            0.05,
+        ),
+        _e("trade_share_eu_after", "对欧盟进出口占比(2021-22年均值,%)", ts, eu, "share_pct", EU_SHARE_AFTER, 0.05),
+        _e(
+            "trade_share_eu_change_pp",
+            "对欧盟进出口占比变化(百分点)",
+            ts,
+            eu,
+            "share_change_pp",
+            EU_SHARE_CHANGE_PP,
+            0.05,
+        ),
     ]
     return out

@@ -86,7 +86,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "stock_hsgt_hold_stock_em": (
         "今日增持估计-市值 over 2023-04-10..14 sums by Shenwan industry to the note's northbound industry "
         "figures (有色金属 31.0, 公用事业 15.1, 传媒 12.4 … 非银金融 −17.6, 家用电器 −8.7, 食品饮料 −6.5; all 31 "
-        "industries add up to 47.6); top stocks 中远海控/金山办公/拓普集团, bottom 中国平安/贵州茅台/药明康德.",
+        "industries add up to 47.6); by stock, in the note's order, net buyers 中远海控 14.6 > 金山办公 11.8 > "
+        "拓普集团 9.3 and net sellers 贵州茅台 −15.9 < 中国平安 −13.2 < 药明康德 −10.4 (亿元, synthetic).",
         f"daily snapshots (18:00) of the 248-stock universe: {PER_STOCK}.",
     ),
     "stock_margin_account_info": (
@@ -106,7 +107,8 @@ NOTES: dict[str, tuple[str, str]] = {
     "stock_margin_detail_sse": (
         "per-stock Δ融资余额 2023-04-07 → 2023-04-13 of the SSE half of the universe; with SZSE it sums by "
         "industry to 传媒 +30.7 (largest), 食品饮料 +21.0, 计算机 +17.9, 电力设备 +11.2 … 汽车 −7.3, 有色金属 −9.6 "
-        "(all industries: +89.8).",
+        "(all industries: +89.8); by stock, in the note's order, net buyers 贵州茅台 24.6 > 昆仑万维 19.8 > "
+        "浪潮信息 15.2 and net sellers 拓普集团 −8.1 < 工业富联 −5.3 < 中微公司 −3.4 (亿元, SSE and SZSE, synthetic).",
         "per-stock schedule (see hold_stock), last date 2023-04-13, fetched D+1 09:00.",
     ),
     "stock_margin_detail_szse": (
@@ -177,6 +179,36 @@ NOTES: dict[str, tuple[str, str]] = {
     "stock_szse_summary": (
         "股票/成交金额 (元) of 2023-04-03..14, the SZSE part of the turnover figure.",
         f"{AGGREGATE}; no date column (the `date` parameter).",
+    ),
+    "stock_board_concept_name_em": (
+        "20 synthetic concept boards; in 2023-W15 影视, 西安自贸区 and IP流量变现 lead (the note's three best "
+        "themes, in its order; their returns 12.46 %, 10.93 %, 9.61 % are synthetic).",
+        "the list taken after the close (15:45) on 2023-03-31, 2023-04-07 and every day of 2023-W15 (a load's "
+        "period is the day it was fetched).",
+    ),
+    "stock_board_concept_hist_em": (
+        "2023-04-07 and 2023-04-14 closes of every board (the weekly returns behind the ranking).",
+        "per board: 2023-03-13 .. 2023-04-07 (fetched that evening) and the range the plan of 2023-W15 asks for "
+        "(2023-04-03 .. 2023-04-16, fetched 2023-04-14 16:00).",
+    ),
+    "spot_hist_sge": ("none (synthetic Au99.99 path, 元/克).", "full reloads to 2023-03-31 and 2023-04-14."),
+    "futures_foreign_hist": (
+        "none (synthetic COMEX gold path, USD/oz).",
+        "full reloads to 2023-03-31 and 2023-04-13 (a New York close counts from 06:00 the next morning).",
+    ),
+    "bond_zh_us_rate": (
+        "none (synthetic China and US yields; US holidays NaN in the US columns, SSE holidays in the China ones).",
+        "full reloads to 2023-03-31 and 2023-04-13 (counts from 08:00 the next morning).",
+    ),
+    "macro_usa_cpi_yoy": (
+        "none (synthetic US CPI yoy 2021-01 .. 2023-03, March released 2023-04-12).",
+        "full reloads after the February and March releases (21:30 on the release day).",
+    ),
+    "index_global_hist_em": ("none (synthetic US dollar index, UDI).", "full reloads to 2023-03-31 and 2023-04-13."),
+    "customs_trade_by_partner_yearly": (
+        "the shares the note gives: 东盟 13.4 % of China's trade in 2018-19 and 15.0 % in 2021-22, 欧盟 15.0 % → "
+        "13.5 % (−1.5 pp) (Σ partner / Σ 总值 over each window); every amount is synthetic.",
+        "curated: a backfill file for 2015-2021 entered at the 2021 release, then the 2022 file (14 January, 11:00).",
     ),
     "tool_trade_date_hist_sina": (
         "the SSE calendar: 2023-04-05 closed, so W14 = Apr 3, 4, 6, 7.",
@@ -254,6 +286,8 @@ def write_manifest(root: Path, path: Path) -> Path:
         f"- snapshot sources (new funds, shareholder changes): {SNAPSHOTS}, each holding the last 7 weeks;",
         "- full-reload sources: a few reloads, each the whole history up to then (from 2021-01-04; the calendar from 2013);",
         "- curated monthly sources: one backfill file for 2021-2022, then one file per release in 2023;",
+        "- the backdrop sources (gold, US yields and CPI, the dollar index): two full reloads each, from 2021;",
+        "  concept boards: 20 boards, histories from 2023-03-13, the board list on the days that rank 2023-W15;",
         "- the per-stock universe is 248 stocks (8 per Shenwan level-1 industry, 6xxxxx on SSE, 0xxxxx/3xxxxx",
         "  on SZSE); full-size data is not part of the demo.",
         "",

@@ -1079,3 +1079,9 @@ def planned() -> list[LoadSpec]:
         moment = published_at("planned_reductions", last)
         out.append(LoadSpec({}, frame, moment, moment, file_name=f"planned_reductions_{label}.csv"))
     return out
+
+
+# ------------------------------------------------------------------ the backdrop sources (registered on import)
+from ingestion.demo import outlook_sources as _outlook_sources  # noqa: E402
+
+assert _outlook_sources  # the builders register themselves with @builder

@@ -209,16 +209,26 @@ MARGIN_W15 = {
     "汽车": -7.3,
     "有色金属": -9.6,
 }
-# the stock that carries an industry's correction (others keep their random flows)
-NORTHBOUND_DRIVER = {
-    "交通运输": "601919",
-    "计算机": "688111",
-    "汽车": "601689",
-    "食品饮料": "600519",
-    "非银金融": "601318",
-    "医药生物": "603259",
+# the stocks the note names (个股方面), with synthetic week 2023-W15 flows (亿元) in the note's order:
+# northbound net buyers 中远海控, 金山办公, 拓普集团 and sellers 贵州茅台, 中国平安, 药明康德; margin net
+# buyers 贵州茅台, 昆仑万维, 浪潮信息 and sellers 拓普集团, 工业富联, 中微公司 (the other stocks of their
+# industries carry the rest of the industry's figure)
+NORTHBOUND_STOCKS_W15 = {
+    "601919": 14.6,
+    "688111": 11.8,
+    "601689": 9.3,
+    "600519": -15.9,
+    "601318": -13.2,
+    "603259": -10.4,
 }
-MARGIN_DRIVER = {"食品饮料": "600519", "传媒": "300418", "计算机": "000977", "汽车": "601689", "电子": "601138"}
+MARGIN_STOCKS_W15 = {
+    "600519": 24.6,
+    "300418": 19.8,
+    "000977": 15.2,
+    "601689": -8.1,
+    "601138": -5.3,
+    "688012": -3.4,
+}
 # shareholder changes announced in W15, by industry (亿元): increases 25.8, decreases 49.3
 GGCG_W15_INC = {"机械设备": 9.2, "有色金属": 7.5, "食品饮料": 5.1, "银行": 2.0, "医药生物": 2.0}
 GGCG_W15_DEC = {"电子": 16.4, "计算机": 12.7, "基础化工": 9.8, "医药生物": 4.1, "传媒": 3.2, "汽车": 3.1}
@@ -361,24 +371,30 @@ def _driver_days(
     targets: dict[str, float],
     flows: pd.DataFrame,
     window: list[date],
-    drivers: dict[str, str],
+    pins: dict[str, float],
     scale: float,
     g: np.random.Generator,
 ) -> None:
-    """Add to ``flows`` (元 or 万元 per stock and day) so each industry's sum over ``window`` hits its target."""
+    """Add to ``flows`` (元 or 万元 per stock and day) so each pinned stock's sum over ``window`` is its
+    pin and each industry's sum hits its target (the industry's other stocks carry the rest)."""
     members: dict[str, list[str]] = {}
     for s in universe():
         members.setdefault(s.industry, []).append(s.code)
-    for industry, target in targets.items():
-        codes = members[industry]
-        current = flows.loc[window, codes].to_numpy().sum()
-        gap = round(target * scale - current, 2)
-        carriers = [drivers[industry]] if industry in drivers else codes
+
+    def spread(carriers: list[str], gap: float) -> None:
         weights = g.uniform(0.5, 1.5, (len(window), len(carriers)))
         weights = weights / weights.sum()
         add = np.round(gap * weights, 2)
         add[-1, -1] = round(gap - (add.sum() - add[-1, -1]), 2)
         flows.loc[window, carriers] = flows.loc[window, carriers].to_numpy() + add
+
+    for code, pin in pins.items():
+        spread([code], round(pin * scale - flows.loc[window, code].to_numpy().sum(), 2))
+    for industry, target in targets.items():
+        codes = members[industry]
+        current = flows.loc[window, codes].to_numpy().sum()
+        carriers = [c for c in codes if c not in pins]
+        spread(carriers, round(target * scale - current, 2))
 
 
 # ------------------------------------------------------------------ margin detail (元)
@@ -394,11 +410,11 @@ def margin_detail() -> dict[str, pd.DataFrame]:
         cap = s.total_shares * 1e8 * float(np.nanmean(px[s.code].to_numpy()))
         base[s.code] = max(cap * float(np.exp(g.normal(np.log(0.018), 0.5))), 8e8 + 1e8 * float(g.uniform()))
     base["600519"], base["300418"], base["000977"] = 1.8e10, 4.6e9, 3.9e9
+    base["601689"], base["601138"], base["688012"] = 3.2e9, 2.6e9, 2.2e9
     net = pd.DataFrame({c: np.round(g.normal(0, 0.006, n) * b, 0) for c, b in base.items()}, index=span)
     for s in universe():
         net.loc[[d for d in span if d <= s.listed], s.code] = 0.0
-    net.loc[W15_MARGIN, "688012"] = [-2.1e7, -1.8e7, -2.6e7, -1.4e7]
-    _driver_days(MARGIN_W15, net, W15_MARGIN, MARGIN_DRIVER, 1e8, g)
+    _driver_days(MARGIN_W15, net, W15_MARGIN, MARGIN_STOCKS_W15, 1e8, g)
     net = net.round(0)
     balance = net.cumsum() + pd.Series(base)
     assert (balance.to_numpy() > 0).all()
@@ -435,7 +451,7 @@ def northbound() -> dict[str, pd.DataFrame]:
         holding0[s.code] = max(float_shares * ratio, 80000.0 / float(np.nanmean(px[s.code].to_numpy())))
         value_flow[s.code] = np.round(g.normal(0, 0.004, n) * holding0[s.code] * price, 2)
         value_flow.loc[[d for d in span if d <= s.listed], s.code] = 0.0
-    _driver_days(NORTHBOUND_W15, value_flow, W15, NORTHBOUND_DRIVER, 1e4, g)
+    _driver_days(NORTHBOUND_W15, value_flow, W15, NORTHBOUND_STOCKS_W15, 1e4, g)
     with np.errstate(invalid="ignore", divide="ignore"):
         added = (value_flow / px).fillna(0.0).round(2)
     holding = added.cumsum() + pd.Series(holding0)

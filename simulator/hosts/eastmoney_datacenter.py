@@ -11,6 +11,7 @@ The report format (JSON pages, ``filter``, ``sortColumns``, paging, the empty an
 * ``stock_margin_account_info`` -> ``RPTA_WEB_MARGIN_DAILYTRADE``
 * ``stock_ggcg_em`` -> ``RPT_SHARE_HOLDER_INCREASE`` (one table; ``symbol`` 股东增持/股东减持 is a
   DIRECTION filter the host applies)
+* ``macro_usa_cpi_yoy`` -> ``RPT_ECONOMICVALUE_USA`` filtered by ``INDICATOR_ID="EMG00000733"``
 
 Fields akshare drops are sent too, with plausible values, so that akshare's own selection (by
 name or, for RPT_MUTUAL_STOCK_NORTHSTA and RPT_SHARE_HOLDER_INCREASE, by position) runs.
@@ -37,6 +38,7 @@ from simulator.hosts.eastmoney_reports import (
     report,
     report_page,
     secucode,
+    sort_rows,
     text,
     wire_frame,
 )
@@ -354,3 +356,44 @@ def share_holder_increase(request: Request, data: Dataset) -> Response:
     """Inverts ``akshare/stock_feature/stock_gdzjc_em.py::stock_ggcg_em``: 500 rows a page, ordered by
     END_DATE, SECURITY_CODE, EITIME descending, filtered by DIRECTION for 股东增持/股东减持."""
     return report(request, data, "stock_ggcg_em", encoder(_ggcg_fields()))
+
+
+# ----------------------------------------------------------------- macro_usa_cpi_yoy
+serves("macro_usa_cpi_yoy", hosts=(HOST,), description="美国CPI年率 (RPT_ECONOMICVALUE_USA, EMG00000733)")
+
+US_CPI_YOY = "EMG00000733"
+
+
+def _usa_cpi_fields() -> Fields:
+    """akshare keeps REPORT_DATE, PUBLISH_DATE, VALUE and PRE_VALUE by name (``pd.DataFrame(data_list,
+    columns=[...])``); the indicator fields around them are the host's."""
+    return {
+        "REPORT_DATE": day("时间"),
+        "INDICATOR_ID": constant(US_CPI_YOY),
+        "INDICATOR_NAME": constant("CPI年率"),
+        "PUBLISH_DATE": day("发布日期"),
+        "VALUE": number("现值"),
+        "PRE_VALUE": number("前值"),
+        "COUNTRY": constant("美国"),
+    }
+
+
+@endpoint(HOST, PATH, match=report_name("RPT_ECONOMICVALUE_USA"))
+def usa_economic_value(request: Request, data: Dataset) -> Response:
+    """Inverts ``akshare/economic/macro_usa.py::macro_usa_cpi_yoy``: one request filtered by
+    INDICATOR_ID, REPORT_DATE descending, without ``pageSize``; akshare neither pages nor sends a
+    size and documents the whole series since 2008, so a request without ``pageSize`` is answered
+    with every row in one page. Indicators other than the CPI yoy are not simulated (empty answer)."""
+    if condition(request, "INDICATOR_ID") != US_CPI_YOY:
+        return report_page(request, [])
+    if request.param("pageSize"):
+        return report(request, data, "macro_usa_cpi_yoy", encoder(_usa_cpi_fields()))
+    rows = data.derived(
+        "macro_usa_cpi_yoy",
+        "usa_cpi_yoy|" + (request.param("sortColumns") or "") + (request.param("sortTypes") or ""),
+        lambda frame: records(sort_rows(request, wire_frame(frame, _usa_cpi_fields()))),
+    )
+    if not rows:
+        return report_page(request, [])
+    result = {"pages": 1, "data": rows, "count": len(rows)}
+    return Response.json({"version": "1", "result": result, "success": True, "message": "ok", "code": 0})

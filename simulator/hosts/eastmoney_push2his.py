@@ -10,8 +10,11 @@ high, low, volume (手), turnover (元), amplitude %, change %, change, turnover
 range with ``"klines": []``.
 
 Served: ``index_zh_a_hist`` (one table per ``symbol`` and ``period``; akshare asks for the whole
-history and slices it itself) and ``fund_etf_hist_em`` (one table per ``symbol``, ``period`` and
-``adjust``; akshare passes its range, the host filters).
+history and slices it itself), ``fund_etf_hist_em`` (one table per ``symbol``, ``period`` and
+``adjust``; akshare passes its range, the host filters) and ``index_global_hist_em`` (one table per
+``symbol``, the index's Chinese name; market ``100``, the code in the table's ``代码`` column;
+fourteen fields ``f51..f64``, of which akshare keeps date, open, close, high, low and amplitude, and
+``data.code``/``data.name``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ serves(
     description="指数日行情 (klines; code->market map from 80.push2)",
 )
 serves("fund_etf_hist_em", key=("symbol", "period", "adjust"), hosts=(HOST,), description="ETF 行情 (klines)")
+serves(
+    "index_global_hist_em", key=("symbol",), hosts=(HOST,), description="全球指数历史行情 (klines of secid 100.<code>)"
+)
+
+GLOBAL_MARKET = 100
 
 PERIODS = {"101": "daily", "102": "weekly", "103": "monthly"}
 ADJUSTS = {"0": "", "1": "qfq", "2": "hfq"}
@@ -111,12 +119,71 @@ def _envelope(data: dict[str, Any] | None) -> Response:
     return Response.json({"rc": 0, "rt": 17, "svr": 177617938, "lt": 1, "full": 0, "dlmkts": "", "data": data})
 
 
+def global_klines(frame: pd.DataFrame) -> list[str]:
+    """A global index's bars as fourteen fields (``f51..f64``): date, open, close, high, low, volume,
+    turnover, amplitude, change %, change, turnover rate and three the host leaves ``-``. Volume
+    and turnover are 0 for an index without trades; change is against the previous bar."""
+    if frame.empty:
+        return []
+    bars = frame.assign(_day=frame["日期"].map(kline_date)).sort_values("_day", kind="stable")
+    close = pd.to_numeric(bars["最新价"], errors="coerce").astype(float)
+    change = close - close.shift(1)
+    change_pct = change / close.shift(1) * 100
+    fields = [
+        bars["_day"].tolist(),
+        *(
+            [kline_number(v, 4) for v in pd.to_numeric(bars[name], errors="coerce").astype(float)]
+            for name in ("今开", "最新价", "最高", "最低")
+        ),
+        ["0"] * len(bars),
+        ["0.00"] * len(bars),
+        [kline_number(v, 2) for v in pd.to_numeric(bars["振幅"], errors="coerce").astype(float)],
+        [kline_number(v, 2) for v in change_pct],
+        [kline_number(v, 4) for v in change],
+        ["-"] * len(bars),
+        ["-"] * len(bars),
+        ["-"] * len(bars),
+        ["-"] * len(bars),
+    ]
+    return [",".join(values) for values in zip(*fields, strict=True)]
+
+
+def _global_index(data: Dataset, code: str) -> pd.DataFrame | None:
+    """The table of the global index whose ``代码`` is ``code`` (None when none is served)."""
+    for _params, frame in data.tables("index_global_hist_em"):
+        if "代码" in frame.columns and (frame["代码"].astype(str) == code).any():
+            return frame
+    return None
+
+
+def _global_kline(code: str, data: Dataset) -> Response:
+    """Inverts ``akshare/index/index_global_em.py::index_global_hist_em`` (whole history, ``lmt``)."""
+    frame = _global_index(data, code)
+    if frame is None:
+        return _envelope(None)
+    name = str(frame["名称"].dropna().iloc[0]) if "名称" in frame.columns and frame["名称"].notna().any() else code
+    payload = {
+        "code": code,
+        "market": GLOBAL_MARKET,
+        "name": name,
+        "decimal": 4,
+        "dktotal": len(frame),
+        "preKPrice": None,
+        "prePrice": None,
+        "qtMiscType": 0,
+        "klines": global_klines(frame),
+    }
+    return _envelope(payload)
+
+
 @endpoint(HOST, "/api/qt/stock/kline/get")
 def kline(request: Request, data: Dataset) -> Response:
     """Inverts ``akshare/index/index_zh_em.py::index_zh_a_hist`` and
     ``akshare/fund/fund_etf_em.py::fund_etf_hist_em`` (``item.split(",")`` per kline, then
-    column names by position)."""
+    column names by position), and ``index_global_hist_em`` for market 100."""
     market_text, _, code = (request.param("secid") or "").partition(".")
+    if market_text == str(GLOBAL_MARKET) and code:
+        return _global_kline(code, data)
     period = PERIODS.get(request.param("klt") or "101")
     adjust = ADJUSTS.get(request.param("fqt") or "0")
     if not market_text.isdigit() or not code or period is None or adjust is None:
