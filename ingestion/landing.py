@@ -7,7 +7,8 @@ written last, so a load exists only once both files are complete; a crash in bet
 an orphan Parquet file that nothing reads. Files are made read-only after writing.
 
 Landing content identical to the latest load of the same source and parameters creates no new
-load: :func:`land_frame` returns the existing one with ``created=False``.
+load: :func:`land_frame` returns the existing one with ``created=False`` (unless it is landed
+with an explicit ``available_at`` other than that load's: the same file landed again as a backfill).
 """
 
 from __future__ import annotations
@@ -158,10 +159,16 @@ def land_frame(
     frame, conversions = conform(source, frame)
     digest = content_hash(frame)
     latest = latest_load(root, source.name, params)
-    if latest is not None and latest.content_hash == digest:
-        return LandResult(latest, created=False)
     fetched = _utc(fetched_at)
     available = _utc(available_at) if available_at else fetched
+    # the same content again is no new load, unless it is landed as known at another moment (a
+    # file first landed without --available-at, landed again as the backfill it is)
+    if (
+        latest is not None
+        and latest.content_hash == digest
+        and (available_at is None or latest.available_at_dt == available)
+    ):
+        return LandResult(latest, created=False)
     load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
     table = _to_arrow(frame)
     first, last = period_range(source, frame, params)
