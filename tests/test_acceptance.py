@@ -21,7 +21,8 @@ from click.testing import CliRunner
 
 from expectations import suites as suites_module
 from expectations.acceptance import AcceptanceError, accept_load
-from expectations.store import acceptance_history, acceptances_in_force, load_statuses
+from expectations.adapter import CheckOutcome, check_source
+from expectations.store import acceptance_history, acceptances_in_force, load_statuses, record_verdicts
 from ingestion.landing import Load, list_loads
 from ingestion.landing_views import refresh_source_view
 from ingestion.registry import get_source
@@ -273,3 +274,52 @@ def test_a_blocking_check_says_how_to_release_a_reviewed_load(con: duckdb.DuckDB
     assert evaluation.description.endswith(
         "`warehouse accept LOAD_ID --reason …` (or the accept_load job) releases it."
     )
+
+
+# ---------------------------------------------------------------------------------- backfills
+
+
+def check_at(con: duckdb.DuckDBPyConnection, moment: datetime, run_id: str) -> CheckOutcome:
+    outcome = check_source(get_source(SOURCE), list_loads(source=SOURCE), con=con, reference=moment, as_of=moment)
+    record_verdicts(con, outcome.verdicts, run_id)
+    return outcome
+
+
+def test_a_stale_file_landed_without_available_at_is_told_to_land_as_a_backfill(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = tmp_path / "hgjck_history.csv"
+    good_hgjck().to_csv(path, index=False, encoding="utf-8")
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", SOURCE, "--file", str(path)])
+    assert first.exit_code == 0, first.output
+    now = datetime.now(UTC)
+    stale = check_at(con, now, "r1")
+    [failure] = [f for f in stale.failures if f.critical]
+    assert failure.check == "load_is_fresh"
+    assert "The file was landed without --available-at, so it counts as known only from when it was landed" in (
+        failure.detail
+    )
+    assert (
+        f"a backfill of older data should be landed with `warehouse ingest {SOURCE} --file hgjck_history.csv "
+        "--available-at <when the data was known>` (e.g. 2023-04-13T11:00+08:00, when its latest period was published)"
+    ) in failure.detail
+
+    # landed again as the hint says: a new load (same content, another moment), and the check passes;
+    # the quarantined first copy holds nothing the warehouse lacks, so it no longer keeps the check red
+    again = runner.invoke(main, ["ingest", SOURCE, "--file", str(path), "--available-at", "2023-04-13T11:00+08:00"])
+    assert again.exit_code == 0 and again.output.startswith("Landed "), again.output
+    backfilled = check_at(con, now, "r2")
+    assert backfilled.passed, backfilled.summary()
+    assert [f.check for f in backfilled.failures] == ["source_is_fresh"]  # stale today: a warning only
+    assert [v.status for v in backfilled.verdicts] == ["passed"]
+    assert check_at(con, datetime.fromisoformat("2023-04-14T20:00+08:00"), "r3").passed
+    same = runner.invoke(main, ["ingest", SOURCE, "--file", str(path), "--available-at", "2023-04-13T11:00+08:00"])
+    assert "is identical to load" in same.output and len(list_loads(source=SOURCE)) == 2
+
+
+def test_only_files_landed_without_available_at_get_the_backfill_hint(con: duckdb.DuckDBPyConnection) -> None:
+    land(SOURCE, good_hgjck(), "2023-09-01T08:00+08:00")  # an akshare fetch returning old data
+    outcome = check_at(con, datetime.fromisoformat("2023-09-02T08:00+08:00"), "r1")
+    [failure] = [f for f in outcome.failures if f.critical]
+    assert failure.check == "load_is_fresh" and "--available-at" not in failure.detail
