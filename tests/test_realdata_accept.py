@@ -138,7 +138,7 @@ def test_accepted_the_next_build_publishes_the_real_figures(story: Story) -> Non
     balance = real_margin().set_index("date")["fin_balance"]
     # 04-14's balance is published 04-15 09:00, after the report moment: the week ends on 04-13
     assert float(row["value"]) == pytest.approx(balance["2023-04-13"] - balance["2023-04-07"])
-    assert row["is_demo"] == "false"
+    assert row["is_demo"] == "False"
 
 
 def test_the_report_names_the_acceptance(story: Story) -> None:
