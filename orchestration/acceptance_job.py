@@ -22,6 +22,8 @@ from pydantic import Field
 from orchestration.landing_assets import landing_key
 from orchestration.resources import WriterLock
 from warehouse.database import working
+from warehouse.fingerprint import forget_record
+from warehouse.settings import paths
 
 ACCEPT_LOAD = "accept_load"
 
@@ -50,6 +52,7 @@ def accept_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, wri
             )
     except AcceptanceError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
+    forget_record(paths())  # the next `warehouse build` reads the load: never skip it as unchanged
     context.log.info(f"Accepted: {describe_acceptance(acceptance)}")
     context.log_event(
         dg.AssetObservation(

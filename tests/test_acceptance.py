@@ -27,6 +27,7 @@ from ingestion.landing import Load, list_loads
 from ingestion.landing_views import refresh_source_view
 from ingestion.registry import get_source
 from warehouse.cli import main
+from warehouse.fingerprint import RECORD
 from warehouse.settings import SUITES_DIR, Paths
 
 from .test_quality_adapter import MONTHS, check, good_hgjck, land
@@ -145,7 +146,7 @@ def test_a_load_the_suite_now_passes_needs_no_acceptance(con: duckdb.DuckDBPyCon
 # ---------------------------------------------------------------------------------- the CLI
 
 
-def test_warehouse_accept_and_sources(con: duckdb.DuckDBPyConnection) -> None:
+def test_warehouse_accept_and_sources(con: duckdb.DuckDBPyConnection, warehouse_home: Paths) -> None:
     _, short = blocked_short_load(con)
     con.close()
     runner = CliRunner()
@@ -160,8 +161,11 @@ def test_warehouse_accept_and_sources(con: duckdb.DuckDBPyConnection) -> None:
     no_reason = runner.invoke(main, ["accept", short.load_id])
     assert no_reason.exit_code == 2 and "--reason" in no_reason.output
 
+    record = warehouse_home.working_db.parent / RECORD
+    record.write_text("{}", encoding="utf-8")  # a last build whose inputs had no acceptance
     accepted = runner.invoke(main, ["accept", short.load_id, "--reason", "upstream keeps 3 months", "--by", "alice"])
     assert accepted.exit_code == 0, accepted.output
+    assert not record.exists()  # the next build reads the accepted load: it is not skipped as unchanged
     assert f"Accepted: {SOURCE} load {short.load_id}: overrides row_count_vs_previous_load; accepted by alice" in (
         accepted.output
     )

@@ -177,6 +177,7 @@ def accept(load_id: str, reason: str, by: str | None) -> None:
 
     from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
     from warehouse.database import working
+    from warehouse.fingerprint import forget_record
 
     if not paths().working_db.exists():
         raise click.ClickException("no load has been checked yet: run `warehouse build` first")
@@ -190,6 +191,7 @@ def accept(load_id: str, reason: str, by: str | None) -> None:
             f"the working database is busy (a build is running) for more than {ACCEPT_WAIT_SECONDS:.0f} s; "
             f"try again when it has finished ({exc})"
         ) from exc
+    forget_record(paths())  # the next build reads the load: never skip it as unchanged
     click.echo(f"Accepted: {describe_acceptance(acceptance)}")
     click.echo("The next build uses it (e.g. `warehouse build --week <week>`); `warehouse sources` lists it.")
 
