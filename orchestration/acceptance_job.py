@@ -3,7 +3,7 @@
 Launch the job from the Launchpad with its run config::
 
     ops:
-      accept_load:
+      release_load:
         config:
           load_id: 20230703T010000000000Z-1a2b3c4d5e
           reason: "half a year of real history; the earlier load was the demo's longer series"
@@ -26,6 +26,7 @@ from warehouse.fingerprint import forget_record
 from warehouse.settings import paths
 
 ACCEPT_LOAD = "accept_load"
+RELEASE_OP = "release_load"  # op names must differ from job names in one code location
 
 
 class AcceptLoadConfig(dg.Config):
@@ -35,10 +36,10 @@ class AcceptLoadConfig(dg.Config):
 
 
 @dg.op(
-    name=ACCEPT_LOAD,
+    name=RELEASE_OP,
     description="Release a quarantined load after review; the next build (or landing materialisation) uses it.",
 )
-def accept_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, writer_lock: WriterLock) -> None:
+def release_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, writer_lock: WriterLock) -> None:
     from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
 
     try:
@@ -77,4 +78,4 @@ def accept_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, wri
     tags={"warehouse/writer": "true"},
 )
 def accept_load_job() -> None:
-    accept_load_op()
+    release_load_op()

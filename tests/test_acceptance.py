@@ -219,7 +219,7 @@ def test_the_accept_load_job_and_the_check_metadata(con: duckdb.DuckDBPyConnecti
     _, short = blocked_short_load(con)
     con.close()
     config = {"load_id": short.load_id, "reason": "reviewed in the UI", "accepted_by": "carol"}
-    result = _run("accept_load", {"ops": {"accept_load": {"config": config}}})
+    result = _run("accept_load", {"ops": {"release_load": {"config": config}}})
     assert result.success
     [observation] = [
         ev.event_specific_data.asset_observation
@@ -233,7 +233,7 @@ def test_the_accept_load_job_and_the_check_metadata(con: duckdb.DuckDBPyConnecti
         [acceptance] = acceptances_in_force(db)
     assert acceptance.via == f"Dagster run {result.run_id}" and acceptance.reason == "reviewed in the UI"
 
-    refused = _run("accept_load", {"ops": {"accept_load": {"config": config}}})
+    refused = _run("accept_load", {"ops": {"release_load": {"config": config}}})
     assert not refused.success
     [failure] = [ev for ev in refused.all_events if ev.event_type_value == "STEP_FAILURE"]
     assert "already accepted by carol" in failure.step_failure_data.error.message
