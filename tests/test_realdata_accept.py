@@ -3,10 +3,11 @@
 A new user has the demo's loads of 两融账户信息 (``stock_margin_account_info``, Eastmoney's
 two-market series, 2021-01 to 2023-04, 552 rows in its newest load) and lands the real recorded
 series of /work/shared/realdata/margin/margin.csv (SOURCES.md: ``eastmoney-all``, SSE+SZSE
-combined, 亿元, 2023-01-03..2023-06-30, 118 rows) as that source's raw shape through
-``warehouse ingest --available-at`` (a backfill, known from when its last day was published). The
-file holds 日期, 融资余额 and 融资买入额; the other columns of the source were not recorded and
-stay blank. Then, as a user would:
+combined, 亿元, 2023-01-03..2023-06-30, 118 rows). The recording is served by the simulated
+Eastmoney data centre (RPTA_WEB_MARGIN_DAILYTRADE; 融资余额 and 融资买入额 as recorded, the fields
+it lacks as null), akshare's own ``stock_margin_account_info`` fetches it through ``Fetcher``, and
+the frame akshare returned, saved as Parquet, lands through ``warehouse ingest --available-at`` (a
+backfill, known from when its last day was published). Then, as a user would:
 
 1. ``warehouse build`` is blocked by the row-count guard (118 rows after 552: more than 50 %
    fewer), rightly: a full reload that shrinks is suspicious, and no build reads the load;
@@ -57,16 +58,28 @@ def real_margin() -> pd.DataFrame:
     return frame
 
 
-def raw_margin_file(folder: Path) -> Path:
-    """The real values in the raw shape of stock_margin_account_info (its columns, 亿元), as CSV."""
+def fetched_margin_file(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """What akshare's stock_margin_account_info returns for the recording, saved as Parquet."""
+    from ingestion.fetching import Fetcher
+    from simulator import Simulator, routing
+
     real = real_margin()
-    columns = get_source(SOURCE).column_names
-    raw = pd.DataFrame({name: [""] * len(real) for name in columns})
-    raw["日期"] = real["date"]
-    raw["融资余额"] = real["fin_balance"].map(repr)
-    raw["融资买入额"] = real["fin_buy"].map(repr)
-    path = folder / "margin_2023H1.csv"
-    raw[columns].to_csv(path, index=False, encoding="utf-8")
+    served = pd.DataFrame(
+        {"日期": pd.to_datetime(real["date"]).dt.date, "融资余额": real["fin_balance"], "融资买入额": real["fin_buy"]}
+    )
+    with Simulator() as upstream:
+        monkeypatch.setenv("WAREHOUSE_UPSTREAM", upstream.url)
+        routing.install(upstream.url)
+        try:
+            upstream.dataset.put(SOURCE, served)
+            fetcher = Fetcher(deadline_seconds=60, max_attempts=1, min_interval_seconds=0, backoff_base=0)
+            frame = fetcher.fetch(get_source(SOURCE))
+        finally:
+            routing.uninstall()
+            monkeypatch.delenv("WAREHOUSE_UPSTREAM")
+    assert list(frame.columns) == get_source(SOURCE).column_names and len(frame) == len(real)
+    path = folder / "margin_2023H1.parquet"
+    frame.to_parquet(path, index=False)
     return path
 
 
@@ -89,7 +102,7 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Story]:
     for name in ("tool_trade_date_hist_sina", SOURCE):  # what `warehouse demo` installs of these two
         shutil.copytree(DEMO_LANDING / name, p.landing / name)
     runner = CliRunner()
-    path = raw_margin_file(root)
+    path = fetched_margin_file(root, monkeypatch)
     ingest = runner.invoke(main, ["ingest", SOURCE, "--file", str(path), "--available-at", "2023-07-01T09:00+08:00"])
     assert ingest.exit_code == 0, ingest.output
     load_id = ingest.output.split(" as load ", 1)[1].split(" ", 1)[0]
@@ -106,7 +119,7 @@ def test_the_shorter_real_history_is_blocked_by_the_row_count_guard(story: Story
     assert story.blocked.exit_code == 1, story.blocked.output
     output = story.blocked.output
     assert f"check great_expectations on landing/{SOURCE} failed [ERROR]" in output
-    assert f"row_count_vs_previous_load: load {story.load_id} of {SOURCE} (margin_2023H1.csv" in output
+    assert f"row_count_vs_previous_load: load {story.load_id} of {SOURCE} (margin_2023H1.parquet" in output
     assert "has 118 rows, the previous load of the same parameters had 552 (more than 50 % fewer)" in output
     assert "load_is_fresh" not in output  # landed with --available-at, as a backfill should be
     assert "`warehouse accept LOAD_ID --reason …`" in output
@@ -118,7 +131,7 @@ def test_sources_lists_the_quarantined_load_with_what_failed(story: Story) -> No
     row = next(line for line in story.held.output.splitlines() if line.startswith(SOURCE))
     assert "FAILED (1 load quarantined)" in row
     line = next(line for line in story.held.output.splitlines() if story.load_id in line)
-    assert "margin_2023H1.csv: row_count_vs_previous_load" in line
+    assert "margin_2023H1.parquet: row_count_vs_previous_load" in line
 
 
 def test_accepted_the_next_build_publishes_the_real_figures(story: Story) -> None:
@@ -144,7 +157,7 @@ def test_accepted_the_next_build_publishes_the_real_figures(story: Story) -> Non
 def test_the_report_names_the_acceptance(story: Story) -> None:
     summary = (story.paths.reports / DEMO_WEEK / "summary.md").read_text(encoding="utf-8")
     [note] = [line for line in summary.splitlines() if line.startswith("注：人工放行：")]
-    assert f"（{SOURCE}）入库 {story.load_id}（margin_2023H1.csv，118 行）未通过 row_count_vs_previous_load" in note
+    assert f"（{SOURCE}）入库 {story.load_id}（margin_2023H1.parquet，118 行）未通过 row_count_vs_previous_load" in note
     assert "由 analyst 于 " in note and f"理由：「{REASON}」" in note and "检查套件版本 " in note
     appendix_row = next(line for line in summary.splitlines() if f"| {SOURCE} |" in line)
     assert "通过（含人工放行入库 1 次）" in appendix_row and "| 118 |" in appendix_row
