@@ -295,7 +295,7 @@ class _Group:
             ref: dict[str, Any] = {"load_id": load.load_id, "row": self.row_in_load[pos]}
             if load.file_name:
                 ref["file"] = load.file_name
-                if _is_csv(load):
+                if _numbered_by_line(load):
                     ref["line"] = self.row_in_load[pos] + 1  # line 1 is the header
             if column is not None and column in self.frame.columns:
                 ref["column"] = column
@@ -308,15 +308,16 @@ class _Group:
         return "; ".join(_extent(ld) for ld in self.loads)
 
 
-def _is_csv(load: Load) -> bool:
-    return bool(load.file_name) and load.file_name.lower().endswith(".csv")
+def _numbered_by_line(load: Load) -> bool:
+    """Rows of this load are numbered by line: a CSV file, or a worksheet (header in row 1)."""
+    return bool(load.file_name) and load.file_name.lower().endswith((".csv", ".xlsx"))
 
 
 def _extent(load: Load) -> str:
     origin = load.file_name or f"load {load.load_id}"
     if load.rows == 0:
         return f"{origin} (0 rows)"
-    lines = f"lines 2–{load.rows + 1}" if _is_csv(load) else f"rows 1–{load.rows}"
+    lines = f"lines 2–{load.rows + 1}" if _numbered_by_line(load) else f"rows 1–{load.rows}"
     return f"{origin} ({load.rows} rows, {lines})"
 
 
@@ -540,10 +541,26 @@ def _load_rule_failures(
                     rows=rows,
                     unexpected_count=len(rows),
                     detail=f"{load.describe()}: its latest period {load.period_max} is older than {floor_day} "
-                    f"({measured_from}, at most {max_age} days: {source.cadence} cadence and publication lag)",
+                    f"({measured_from}, at most {max_age} days: {source.cadence} cadence and publication lag)"
+                    + _backfill_hint(source, load, latest),
                 )
             )
     return failures
+
+
+def _backfill_hint(source: Source, load: Load, latest: date | None) -> str:
+    """For a file landed without ``--available-at``: how to land it as the backfill it probably is."""
+    if not load.file_name or load.available_at != load.fetched_at:
+        return ""
+    example = ""
+    if latest is not None and source.publication is not None:
+        known = source.publication.published_at(_period_end(latest, source))
+        example = f" (e.g. {known.isoformat(timespec='minutes')}, when its latest period was published)"
+    return (
+        f". The file was landed without --available-at, so it counts as known only from when it was landed: "
+        f"a backfill of older data should be landed with `warehouse ingest {source.name} --file {load.file_name} --available-at "
+        f"<when the data was known>`{example}"
+    )
 
 
 def _pattern_schema_failures(source: Source, load: Load, frame: pd.DataFrame) -> list[Failure]:
@@ -562,6 +579,18 @@ def _pattern_schema_failures(source: Source, load: Load, frame: pd.DataFrame) ->
             detail="; ".join(problems) + f" in {_extent(load)}",
         )
     ]
+
+
+def _landed_again(load: Load, visible: list[Load], usable_ids: set[str]) -> bool:
+    """True when the same content of the same parameters is also in a usable load (e.g. the file
+    landed again with ``--available-at``): the quarantined copy then holds nothing the build lacks."""
+    return any(
+        other.load_id != load.load_id
+        and other.load_id in usable_ids
+        and other.params_key == load.params_key
+        and other.content_hash == load.content_hash
+        for other in visible
+    )
 
 
 def source_freshness(source: Source, loads: list[Load], reference: datetime, max_age_days: int) -> dict[str, Any]:
@@ -686,9 +715,12 @@ def check_source(
     newest: dict[str, Load] = {}
     for load in visible:
         newest[load.params_key] = load
+    released = {v.load_id for v in verdicts if v.status != "failed"} | {
+        lid for lid, (status, _) in statuses.items() if status != "failed" and lid not in pending_ids
+    }
     for load in newest.values():
         status, _ = statuses.get(load.load_id, (None, None))
-        if load.load_id not in pending_ids and status == "failed":
+        if load.load_id not in pending_ids and status == "failed" and not _landed_again(load, visible, released):
             failures.append(
                 Failure(
                     "newest_load_is_quarantined",

@@ -1,7 +1,8 @@
 """Landing a file that holds a source's raw shape: an akshare frame saved as CSV or Parquet, or
-a curated file filled in from its template (``ingestion/templates/<source>.csv``).
+a curated file filled in from its template (``ingestion/templates/<source>.csv`` or ``.xlsx``).
 
-CSV cells are read as text, then each column is converted to the registry's type when every
+CSV cells are read as text (an ``.xlsx`` worksheet as the text its CSV export would hold, see
+``ingestion.spreadsheets``), then each column is converted to the registry's type when every
 value converts. A column that does not convert is landed as text, so the source's check reports
 the exact file, line and column instead of the file being refused; only a file that cannot be
 read as a table at all is refused here.
@@ -18,8 +19,17 @@ import pandas as pd
 
 from ingestion.landing import LandResult, land_frame
 from ingestion.registry import Source
+from ingestion.spreadsheets import XLSX_SUFFIXES, SpreadsheetError, read_xlsx_text
 
 ENCODINGS = ("utf-8-sig", "gb18030")
+LANDABLE_SUFFIXES = (".csv", ".parquet", *XLSX_SUFFIXES)
+
+
+def is_landable(path: Path) -> bool:
+    """A file ``warehouse ingest`` and the inbox take: CSV, Parquet or .xlsx, and not an editor's
+    lock or temporary file (Excel's ``~$name.xlsx`` while the workbook is open, dot files)."""
+    name = path.name
+    return path.suffix.lower() in LANDABLE_SUFFIXES and not name.startswith(("~$", "."))
 
 
 class FileFormatError(ValueError):
@@ -107,12 +117,21 @@ def read_raw_file(source: Source, path: Path) -> pd.DataFrame:
     path = Path(path)
     if not path.exists():
         raise FileFormatError(f"{path}: no such file")
-    if path.suffix.lower() == ".parquet":
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
         try:
             return pd.read_parquet(path)
         except Exception as exc:
             raise FileFormatError(f"{path}: not a readable Parquet file ({exc})") from exc
-    frame = _read_csv(path)
+    if suffix == ".xls":
+        raise FileFormatError(f"{path}: the old Excel format (.xls) is not read; save the workbook as .xlsx or CSV")
+    if suffix in XLSX_SUFFIXES:
+        try:
+            frame = read_xlsx_text(path, source.name)
+        except SpreadsheetError as exc:
+            raise FileFormatError(str(exc)) from exc
+    else:
+        frame = _read_csv(path)
     for column in frame.columns:
         spec = source.column_for(str(column))
         frame[column] = _convert(frame[column], spec.type if spec else "string")

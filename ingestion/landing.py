@@ -7,7 +7,9 @@ written last, so a load exists only once both files are complete; a crash in bet
 an orphan Parquet file that nothing reads. Files are made read-only after writing.
 
 Landing content identical to the latest load of the same source and parameters creates no new
-load: :func:`land_frame` returns the existing one with ``created=False``.
+load: :func:`land_frame` returns the existing one with ``created=False``. Content landed with an
+explicit ``available_at`` repeats a load only with the same content and moment: the same file
+landed again with ``--available-at`` (a backfill first landed without it) is a new load.
 """
 
 from __future__ import annotations
@@ -157,11 +159,11 @@ def land_frame(
     params = dict(params or {})
     frame, conversions = conform(source, frame)
     digest = content_hash(frame)
-    latest = latest_load(root, source.name, params)
-    if latest is not None and latest.content_hash == digest:
-        return LandResult(latest, created=False)
     fetched = _utc(fetched_at)
     available = _utc(available_at) if available_at else fetched
+    same = _identical_load(root, source.name, params, digest, available if available_at else None)
+    if same is not None:
+        return LandResult(same, created=False)
     load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
     table = _to_arrow(frame)
     first, last = period_range(source, frame, params, fetched)
@@ -216,6 +218,23 @@ def list_loads(root: Path | None = None, source: str | None = None) -> list[Load
 def _cached_manifest(path: Path, root: Path) -> Load:
     """Manifests never change once written, so each is read once per process."""
     return _read_manifest(path, root)
+
+
+def _identical_load(
+    root: Path, source: str, params: dict[str, Any], digest: str, available: datetime | None
+) -> Load | None:
+    """The load that landing ``digest`` again would repeat: the latest load of these parameters
+    when it holds the same content, or, for content landed as known at an explicit moment, a
+    load with that content and moment (the same content at another moment is a new load: a file
+    first landed without --available-at, landed again as the backfill it is)."""
+    if available is None:
+        latest = latest_load(root, source, params)
+        return latest if latest is not None and latest.content_hash == digest else None
+    key = params_key(params)
+    for load in reversed(list_loads(root, source)):
+        if load.params_key == key and load.content_hash == digest and load.available_at_dt == available:
+            return load
+    return None
 
 
 def latest_load(root: Path, source: str, params: dict[str, Any]) -> Load | None:

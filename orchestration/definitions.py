@@ -12,6 +12,7 @@ warnings.filterwarnings("ignore", category=dg.BetaWarning)
 warnings.filterwarnings("ignore", category=dg.PreviewWarning)
 # ruff: noqa: E402  (the filters above must run before the asset modules are imported)
 
+from orchestration.acceptance_job import accept_load_job
 from orchestration.dbt_assets import dbt_models, dbt_resource
 from orchestration.jobs import build_jobs, build_schedules, build_sensors
 from orchestration.landing_assets import build_landing_assets
@@ -29,7 +30,7 @@ postgres_assets = build_postgres_assets()  # only with WAREHOUSE_POSTGRES_DSN se
 defs = dg.Definitions(
     assets=[*landing_assets, dbt_models, *serving_assets, *postgres_assets],
     asset_checks=build_quality_checks(),
-    jobs=build_jobs(),
+    jobs=[*build_jobs(), accept_load_job],
     schedules=build_schedules(),
     sensors=build_sensors(),
     resources={

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from ingestion.files import is_landable
 from ingestion.registry import registry
 from orchestration.landing_assets import landing_key
 from orchestration.partitions import weekly_partitions
@@ -60,7 +61,7 @@ def build_sensors() -> list[dg.SensorDefinition]:
         name="inbox_sensor",
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
-        description="Lands files dropped in data/inbox/<source>/ (curated files or akshare frames saved as CSV/Parquet).",
+        description="Lands files dropped in data/inbox/<source>/ (curated files as CSV or .xlsx, akshare frames as CSV/Parquet).",
         asset_selection=dg.AssetSelection.keys(*[landing_key(name) for name in registry()]),
     )
     def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
@@ -70,7 +71,7 @@ def build_sensors() -> list[dg.SensorDefinition]:
             folder = inbox / name
             if not folder.is_dir():
                 continue
-            files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".parquet"))
+            files = sorted(p for p in folder.iterdir() if p.is_file() and is_landable(p))
             if not files:
                 continue
             run_key = name + ":" + ",".join(f"{p.name}@{p.stat().st_mtime_ns}" for p in files)

@@ -40,7 +40,9 @@ def _inbox_files(source: Source) -> list[Path]:
     folder = paths().inbox / source.name
     if not folder.exists():
         return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".parquet"))
+    from ingestion.files import is_landable
+
+    return sorted(p for p in folder.iterdir() if p.is_file() and is_landable(p))
 
 
 def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]:

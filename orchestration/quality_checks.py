@@ -39,6 +39,23 @@ def _failures_table(failures: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+RELEASE_HINT = (
+    "A quarantined load stays in the landing zone for review; if it is right, "
+    "`warehouse accept LOAD_ID --reason …` (or the accept_load job) releases it."
+)
+
+
+def _acceptances_table(acceptances: list[Any]) -> str:
+    lines = ["| load | accepted by | at (UTC) | overrides | suite | reason |", "|---|---|---|---|---|---|"]
+    for a in acceptances:
+        reason = a.reason.replace("|", "/").replace("\n", " ")
+        lines.append(
+            f"| {a.load_id} | {a.accepted_by} | {a.accepted_at:%Y-%m-%d %H:%M} | {', '.join(a.overridden_checks)} "
+            f"| {a.suite_hash[:12]} | {reason} |"
+        )
+    return "\n".join(lines)
+
+
 def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=landing_key(source.name),
@@ -50,7 +67,7 @@ def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
         context: dg.AssetCheckExecutionContext, build: BuildSettings, writer_lock: WriterLock
     ) -> dg.AssetCheckResult:
         from expectations.adapter import check_source
-        from expectations.store import record_check, record_verdicts
+        from expectations.store import acceptances_in_force, record_check, record_verdicts
 
         as_of = build.as_of_moment(context)
         reference = build.reference_moment(context, last_week(context))
@@ -77,6 +94,8 @@ def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
                 suite_hash=outcome.suite_hash,
                 seconds=outcome.timings.get("total_s"),
             )
+            visible_ids = {ld.load_id for ld in loads if ld.available_at_dt <= as_of}
+            accepted = [a for a in acceptances_in_force(con, source.name) if a.load_id in visible_ids]
         metadata: dict[str, Any] = {
             "loads_checked": outcome.loads_checked,
             "loads_failed": len(outcome.failed_load_ids),
@@ -89,11 +108,18 @@ def build_quality_check(source: Source) -> dg.AssetChecksDefinition:
         if failures:
             metadata["failed_expectations"] = dg.MetadataValue.md(_failures_table(failures))
             metadata["failures"] = dg.MetadataValue.json(failures)
+        notes = ""
+        if accepted:
+            metadata["loads_accepted"] = len(accepted)
+            metadata["accepted_loads"] = dg.MetadataValue.md(_acceptances_table(accepted))
+            notes += f"\nIn use after review: {len(accepted)} accepted load(s) (see accepted_loads)."
+        if outcome.failed_load_ids:
+            notes += f"\n{RELEASE_HINT}"
         severity = dg.AssetCheckSeverity.ERROR if not outcome.passed else dg.AssetCheckSeverity.WARN
         return dg.AssetCheckResult(
             passed=not outcome.failures,
             severity=severity,
-            description=outcome.summary()[:2000],
+            description=outcome.summary()[: 2000 - len(notes)] + notes,
             metadata=metadata,
         )
 

@@ -119,6 +119,7 @@ class SourceStatus:
     check_summary: str
     akshare_version: str | None
     demo: bool
+    accepted: list[dict[str, Any]] = field(default_factory=list)  # loads in use that a person released after review
 
 
 @dataclass

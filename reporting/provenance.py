@@ -4,7 +4,9 @@ For every registered source: its newest period visible to the build (landing man
 ``available_at`` <= as_of), the period it *should* have reached by the cut-off given its cadence
 and publication lag, rows, the last Great Expectations check result (``quality.check_results``
 in the serving database) and the akshare version of its last load. Tables that use a stale,
-failed or missing source carry a warning naming it.
+failed or missing source carry a warning naming it, and so do tables that use a load a person
+accepted after it failed a check (``quality.load_acceptances``): the appendix names who accepted
+it, when, why and which checks the acceptance overrides.
 """
 
 from __future__ import annotations
@@ -133,10 +135,21 @@ def _check_text(check: dict[str, Any] | None) -> tuple[str, str]:
 
 
 def source_statuses(
-    *, as_of: datetime, cutoff: datetime, days: tuple[date, ...], checks: dict[str, dict[str, Any]]
+    *,
+    as_of: datetime,
+    cutoff: datetime,
+    days: tuple[date, ...],
+    checks: dict[str, dict[str, Any]],
+    acceptances: list[dict[str, Any]] | None = None,
 ) -> list[SourceStatus]:
     """One status per registered source, in the note's section order."""
     loads_by_source = visible_loads(as_of)
+    accepted: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for acceptance in acceptances or []:
+        visible = {ld.load_id: ld for ld in loads_by_source.get(acceptance["source"], [])}
+        if acceptance["load_id"] in visible:
+            load = visible[acceptance["load_id"]]
+            accepted[acceptance["source"]].append({**acceptance, "file": load.file_name, "rows": load.rows})
     out: list[SourceStatus] = []
     for name, source in registry().items():
         loads = loads_by_source.get(name, [])
@@ -185,6 +198,7 @@ def source_statuses(
                 check_summary=check_detail,
                 akshare_version=next((ld.akshare_version for ld in reversed(loads) if ld.akshare_version), None),
                 demo=any(ld.demo for ld in loads),
+                accepted=accepted.get(name, []),
             )
         )
     out.sort(key=lambda s: (SECTION_ORDER.index(s.section) if s.section in SECTION_ORDER else 99, s.source))
@@ -197,6 +211,24 @@ def _freshness_text(s: SourceStatus) -> str:
     if s.fresh is None:
         return "不适用"
     return "及时" if s.fresh else "滞后"
+
+
+def _accepted_overrides(acceptance: dict[str, Any]) -> str:
+    return "、".join(dict.fromkeys(str(o.get("check")) for o in acceptance.get("overrides") or [])) or "质量检查"
+
+
+def acceptance_note(s: SourceStatus, acceptance: dict[str, Any]) -> str:
+    """「人工放行：…」 one accepted load of the appendix: which, what it overrides, who, when, why."""
+    moment = datetime.fromisoformat(str(acceptance["accepted_at"])).astimezone(SHANGHAI)
+    origin = "，".join(
+        x for x in (acceptance.get("file"), f"{acceptance['rows']} 行" if "rows" in acceptance else None) if x
+    )
+    return (
+        f"人工放行：{s.title}（{s.source}）入库 {acceptance['load_id']}"
+        + (f"（{origin}）" if origin else "")
+        + f"未通过 {_accepted_overrides(acceptance)}，由 {acceptance['accepted_by']} 于 {moment:%Y-%m-%d %H:%M} 复核后放行，"
+        f"理由：「{acceptance['reason']}」（检查套件版本 {str(acceptance['suite_hash'])[:12]}；记录见 quality.load_acceptances）。"
+    )
 
 
 def appendix_table(statuses: list[SourceStatus]) -> Table:
@@ -218,7 +250,9 @@ def appendix_table(statuses: list[SourceStatus]) -> Table:
                 "fresh": _freshness_text(s),
                 "rows": s.rows,
                 "available": available or MISSING,
-                "check": s.check + (f"（{s.check_summary}）" if s.check_summary and s.check != "通过" else ""),
+                "check": s.check
+                + (f"（{s.check_summary}）" if s.check_summary and s.check != "通过" else "")
+                + (f"（含人工放行入库 {len(s.accepted)} 次）" if s.accepted else ""),
                 "akshare": s.akshare_version or MISSING,
                 "demo": "是" if s.demo else "否",
                 "_status": s.status,
@@ -249,6 +283,7 @@ def appendix_table(statuses: list[SourceStatus]) -> Table:
         notes=[
             "最新数据期：截至报告时点可见的各次入库中最新的数据期；应达数据期：按数据源的更新频率与发布时滞，"
             "截至报告时点应已发布的最新数据期；两者不符即为「滞后」。",
+            *(acceptance_note(s, a) for s in statuses for a in s.accepted),
         ],
     )
 
@@ -259,6 +294,11 @@ def flag_table(table: Table, statuses: dict[str, SourceStatus]) -> None:
         s = statuses.get(name)
         if s is None:
             continue
+        for acceptance in s.accepted:
+            table.warnings.append(
+                f"数据源 {name}（{s.title}）使用了复核后人工放行的入库 {acceptance['load_id']}"
+                f"（未通过 {_accepted_overrides(acceptance)}；理由：{acceptance['reason']}），详见附录。"
+            )
         if s.status == "missing":
             table.warnings.append(f"数据源 {name}（{s.title}）截至报告时点无可用数据。")
         elif s.status == "failed":

@@ -176,6 +176,14 @@ class Marts:
         )
         return {r["source"]: r for r in rows}
 
+    def acceptances(self) -> list[Row]:
+        """Loads released after review and in force (quality.load_acceptances), oldest first."""
+        if not (self.has("load_acceptances", schema="quality") and self.has("load_status", schema="quality")):
+            return []
+        from expectations.store import ACCEPTANCES_IN_FORCE_SQL, acceptance_from_row
+
+        return [acceptance_from_row(r).as_dict() for r in self.con.execute(ACCEPTANCES_IN_FORCE_SQL).fetchall()]
+
     def version(self) -> Row | None:
         if not self.has("versions", schema="meta"):
             return None

@@ -67,9 +67,10 @@ def build_report(week_id: str, *, as_of: datetime) -> Report:
         marts = Marts(con, week_id, cutoff)
         sections = build_sections(Context(marts, week, cutoff))
         checks = marts.latest_checks()
+        acceptances = marts.acceptances()
         version = marts.version()
         demo_rows = marts.any_demo()
-    statuses = source_statuses(as_of=as_of, cutoff=cutoff, days=trading_days(), checks=checks)
+    statuses = source_statuses(as_of=as_of, cutoff=cutoff, days=trading_days(), checks=checks, acceptances=acceptances)
     by_name = {s.source: s for s in statuses}
     for section in sections:
         for table in section.tables:

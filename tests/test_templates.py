@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,9 +15,21 @@ from ingestion.registry import SHANGHAI, get_source, registry
 from ingestion.templates import BOM, TEMPLATES_DIR, curated_sources, rendered
 
 
+def _comparable(content: str | bytes) -> object:
+    """Text as it is; a workbook as its zip entries (names and contents, not compressed bytes)."""
+    if isinstance(content, str):
+        return content
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 def test_committed_templates_are_what_the_registry_renders() -> None:
-    expected = rendered()
-    committed = {p.name: p.read_text(encoding="utf-8") for p in TEMPLATES_DIR.iterdir() if p.is_file()}
+    expected = {name: _comparable(content) for name, content in rendered().items()}
+    committed = {
+        p.name: _comparable(p.read_bytes() if p.suffix == ".xlsx" else p.read_text(encoding="utf-8"))
+        for p in TEMPLATES_DIR.iterdir()
+        if p.is_file()
+    }
     assert committed == expected, "ingestion/templates/ is stale: run `python -m ingestion.templates`"
 
 

@@ -16,6 +16,7 @@ from warehouse.settings import DEMO_LANDING, REPO_ROOT, paths
 
 DEMO_WEEK = "2023-W15"
 DEMO_AS_OF = "2023-04-14T20:00+08:00"
+ACCEPT_WAIT_SECONDS = 600.0  # `warehouse accept` waits this long for a running build's hold on the working database
 
 
 def _parse_as_of(value: str | None) -> datetime | None:
@@ -130,7 +131,7 @@ def demo() -> None:
 )
 @click.option("--available-at", default=None, help="When this data became known (backfills); default now.")
 def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: str | None) -> None:
-    """Land FILE (CSV or Parquet in SOURCE's raw shape) as a new load of SOURCE."""
+    """Land FILE (CSV, .xlsx or Parquet in SOURCE's raw shape) as a new load of SOURCE."""
     from ingestion.files import FileFormatError, ParamsError, ingest_file
     from ingestion.registry import get_source
 
@@ -157,6 +158,42 @@ def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: 
         click.echo("Its checks run with the next build (or at once in the Dagster UI: materialise its landing asset).")
     else:
         click.echo(f"{file_path.name} is identical to load {load.load_id}; no new load.")
+
+
+@main.command()
+@click.argument("load_id")
+@click.option(
+    "--reason", required=True, help="What you reviewed and why the load is right (kept in the quality history)."
+)
+@click.option("--by", "by", default=None, help="Who accepts it (default: the OS user).")
+def accept(load_id: str, reason: str, by: str | None) -> None:
+    """Release the quarantined load LOAD_ID after review: the next build uses it.
+
+    The acceptance (who, when, why, the failed checks it overrides, the suite version) is kept in
+    quality.load_acceptances and shown by `warehouse sources` and in the report's appendix. It
+    holds for the current version of the source's suite; a changed suite checks the load again.
+    """
+    import duckdb
+
+    from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
+    from warehouse.database import working
+    from warehouse.fingerprint import forget_record
+
+    if not paths().working_db.exists():
+        raise click.ClickException("no load has been checked yet: run `warehouse build` first")
+    try:
+        with working(retry_seconds=ACCEPT_WAIT_SECONDS) as con:
+            acceptance = accept_load(con, load_id, reason=reason, by=by)
+    except AcceptanceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except duckdb.IOException as exc:
+        raise click.ClickException(
+            f"the working database is busy (a build is running) for more than {ACCEPT_WAIT_SECONDS:.0f} s; "
+            f"try again when it has finished ({exc})"
+        ) from exc
+    forget_record(paths())  # the next build reads the load: never skip it as unchanged
+    click.echo(f"Accepted: {describe_acceptance(acceptance)}")
+    click.echo("The next build uses it (e.g. `warehouse build --week <week>`); `warehouse sources` lists it.")
 
 
 @main.command()
@@ -230,6 +267,32 @@ def sources(as_json: bool) -> None:
     widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
     for row in table:
         click.echo("  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+    _echo_held_and_accepted(rows)
+
+
+def _echo_held_and_accepted(rows: list[dict]) -> None:
+    """Below the table: the quarantined loads (with what failed) and the accepted ones."""
+    held = [(r["source"], q) for r in rows for q in r.get("quarantined", [])]
+    if held:
+        click.echo(
+            "\nQuarantined loads (no build reads them; review the file, then `warehouse accept LOAD_ID --reason …`):"
+        )
+        for source, q in held:
+            click.echo(f"  {source}  {q['load_id']}  {q['origin']}: {_clip(q['summary'])}")
+    accepted = [(r["source"], a) for r in rows for a in r.get("accepted_loads", [])]
+    if accepted:
+        click.echo("\nAccepted loads (in use although a check failed):")
+        for source, a in accepted:
+            checks = ", ".join(dict.fromkeys(str(o.get("check")) for o in a["overrides"]))
+            click.echo(
+                f"  {source}  {a['load_id']}  accepted by {a['accepted_by']} at {a['accepted_at'][:16].replace('T', ' ')} UTC "
+                f"(overrides {checks}; suite {a['suite_hash'][:12]}): {a['reason']}"
+            )
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _width(text: str) -> int:

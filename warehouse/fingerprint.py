@@ -4,7 +4,9 @@ A build's inputs are: the week, the moment its rows are cut at (min(as-of, the w
 moment)), the loads visible as of the build, and the code and definitions (Python packages,
 registry, suites, dbt project). When all of these equal what the last successful build
 recorded and its published version is still current, building again would publish the same
-marts and render the same report, so `warehouse build` skips it.
+marts and render the same report, so `warehouse build` skips it. Accepting a quarantined load
+changes what a build reads without changing any of these, so it forgets the record
+(:func:`forget_record`): the next build runs.
 """
 
 from __future__ import annotations
@@ -78,3 +80,8 @@ def write_record(p: Paths, inputs: BuildInputs, version: str | None, report_file
     path.parent.mkdir(parents=True, exist_ok=True)
     record = {"inputs": inputs.digest(), "week": inputs.week, "version": version, "report_files": report_files}
     path.write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+def forget_record(p: Paths) -> None:
+    """Make the next build run whatever its inputs (e.g. after a load was accepted)."""
+    (p.working_db.parent / RECORD).unlink(missing_ok=True)

@@ -1,8 +1,9 @@
 """What `warehouse sources` prints: each source's last load, rows and latest check result.
 
 The check columns come from the ``quality`` schema (``expectations/store.py``): the latest row of
-``quality.check_results`` per source (every run of every check is kept there) and the loads
-``quality.load_status`` quarantines. Rows and the latest period count usable loads only: a
+``quality.check_results`` per source (every run of every check is kept there), the loads
+``quality.load_status`` quarantines (with what failed) and the acceptances in force
+(``quality.load_acceptances``: loads a person released after review). Rows and the latest period count usable loads only: a
 quarantined load stays in the landing zone for inspection but no build reads it.
 """
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import duckdb
 
+from expectations.store import ACCEPTANCES_IN_FORCE_SQL, acceptance_from_row
 from ingestion.landing import list_loads
 from ingestion.registry import registry
 from warehouse.settings import paths
@@ -25,6 +27,8 @@ class QualityState:
     latest: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # source -> (status, checked_at, summary)
     runs: dict[str, int] = field(default_factory=dict)  # source -> checks recorded
     quarantined: dict[str, set[str]] = field(default_factory=dict)  # source -> load ids
+    failures: dict[str, str] = field(default_factory=dict)  # quarantined load id -> what failed
+    accepted: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # source -> acceptances in force
     database: str | None = None
 
 
@@ -68,10 +72,15 @@ def quality_state() -> QualityState:
                 state.latest[src] = (_status(passed, severity), at, summary)
                 state.runs[src] = int(runs)
             if _has_table(con, "load_status"):
-                for src, load_id in con.execute(
-                    "select source, load_id from quality.load_status where status = 'failed'"
+                for src, load_id, summary in con.execute(
+                    "select source, load_id, summary from quality.load_status where status = 'failed'"
                 ).fetchall():
                     state.quarantined.setdefault(src, set()).add(load_id)
+                    state.failures[load_id] = summary
+            if _has_table(con, "load_acceptances"):
+                for acceptance in con.execute(ACCEPTANCES_IN_FORCE_SQL).fetchall():
+                    accepted = acceptance_from_row(acceptance)
+                    state.accepted.setdefault(accepted.source, []).append(accepted.as_dict())
             return state
         finally:
             con.close()
@@ -94,6 +103,10 @@ def source_status() -> list[dict[str, Any]]:
         held = [ld for ld in loads if ld.load_id in quarantined]
         if held:
             shown += f" ({len(held)} load{'s' if len(held) > 1 else ''} quarantined)"
+        landed_ids = {ld.load_id for ld in loads}
+        accepted = [a for a in state.accepted.get(name, []) if a["load_id"] in landed_ids]
+        if accepted:
+            shown += f" ({len(accepted)} load{'s' if len(accepted) > 1 else ''} accepted)"
         rows.append(
             {
                 "source": name,
@@ -112,6 +125,15 @@ def source_status() -> list[dict[str, Any]]:
                 "checks_recorded": state.runs.get(name, 0),
                 "check_summary": summary,
                 "quarantined_loads": sorted(ld.load_id for ld in held),
+                "quarantined": [
+                    {
+                        "load_id": ld.load_id,
+                        "origin": ld.file_name or ld.origin,
+                        "summary": state.failures.get(ld.load_id),
+                    }
+                    for ld in held
+                ],
+                "accepted_loads": accepted,
             }
         )
     return rows
