@@ -58,6 +58,44 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _insert_loads(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequence[Load], quarantined: set[str]) -> None:
+    """One bulk insert into ``landing._loads`` (row-by-row inserts cost about a millisecond each)."""
+    import pyarrow as pa
+
+    table = pa.table(
+        {
+            "load_id": [ld.load_id for ld in loads],
+            "source": [ld.source for ld in loads],
+            "params": [ld.params_key for ld in loads],
+            "series": [params_key(source.series_params(ld.params)) for ld in loads],
+            "fetched_at": pa.array([ld.fetched_at for ld in loads], pa.string()),
+            "available_at": pa.array([ld.available_at for ld in loads], pa.string()),
+            "origin": [ld.origin for ld in loads],
+            "file_name": pa.array([ld.file_name for ld in loads], pa.string()),
+            "demo": [ld.demo for ld in loads],
+            "rows_landed": pa.array([ld.rows for ld in loads], pa.int64()),
+            "period_min": pa.array([ld.period_min for ld in loads], pa.string()),
+            "period_max": pa.array([ld.period_max for ld in loads], pa.string()),
+            "akshare_version": pa.array([ld.akshare_version for ld in loads], pa.string()),
+            "path": [str(ld.parquet_path) for ld in loads],
+            "quarantined": [ld.load_id in quarantined for ld in loads],
+        }
+    )
+    con.register("_new_loads", table)
+    try:
+        con.execute(
+            """
+            insert into landing._loads
+            select load_id, source, cast(params as json), cast(series as json), cast(fetched_at as timestamptz),
+                   cast(available_at as timestamptz), origin, file_name, demo, rows_landed,
+                   cast(period_min as date), cast(period_max as date), akshare_version, path, quarantined
+            from _new_loads
+            """
+        )
+    finally:
+        con.unregister("_new_loads")
+
+
 def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequence[Load]) -> list[Load]:
     """(Re)create ``landing.<source>`` over ``loads`` minus quarantined ones; return the loads used."""
     con.execute(LOADS_DDL)
@@ -65,29 +103,7 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
     quarantined = quarantined_load_ids(con, source.name)
     con.execute("delete from landing._loads where source = ?", [source.name])
     if loads:
-        con.executemany(
-            "insert into landing._loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    ld.load_id,
-                    ld.source,
-                    ld.params_key,
-                    params_key(source.series_params(ld.params)),
-                    ld.fetched_at,
-                    ld.available_at,
-                    ld.origin,
-                    ld.file_name,
-                    ld.demo,
-                    ld.rows,
-                    ld.period_min,
-                    ld.period_max,
-                    ld.akshare_version,
-                    str(ld.parquet_path),
-                    ld.load_id in quarantined,
-                )
-                for ld in loads
-            ],
-        )
+        _insert_loads(con, source, loads, quarantined)
     usable = [ld for ld in loads if ld.load_id not in quarantined and ld.rows > 0]
     view = f"landing.{quote(source.name)}"
     meta_cols = (

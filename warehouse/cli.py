@@ -86,7 +86,7 @@ def install_demo_snapshot() -> int:
     target = paths().landing
     copied = 0
     for path in sorted(DEMO_LANDING.rglob("*")):
-        if path.is_dir():
+        if path.is_dir() or path.name.startswith(("_", ".")):  # the snapshot's own catalogue and lock
             continue
         destination = target / path.relative_to(DEMO_LANDING)
         if destination.exists():
@@ -114,6 +114,9 @@ def demo() -> None:
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
     copied = install_demo_snapshot()
+    from ingestion.catalogue import catalogue_of
+
+    catalogue_of(paths().landing).rebuild()  # record the copied loads in the zone's catalogue
     click.echo(f"Demo snapshot: {copied} files copied into {paths().landing}", err=True)
     click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
     outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
@@ -157,6 +160,33 @@ def ingest(source: str, file_path: Path, params: tuple[str, ...], available_at: 
         click.echo("Its checks run with the next build (or at once in the Dagster UI: materialise its landing asset).")
     else:
         click.echo(f"{file_path.name} is identical to load {load.load_id}; no new load.")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Recreate the catalogue from the manifest files.")
+def catalogue(rebuild: bool) -> None:
+    """The landing zone's load catalogue: what it records, or rebuild it from the manifests."""
+    from ingestion.catalogue import catalogue_of
+    from ingestion.landing import LandingError
+
+    paths().ensure()
+    cat = catalogue_of(paths().landing)
+    try:
+        if rebuild:
+            with cat.lock.held(exclusive=True):
+                count = cat.rebuild()
+            click.echo(f"Rebuilt {cat.path} from {count} manifest(s).")
+            return
+        status = cat.status()
+    except LandingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Catalogue: {status['catalogue']}")
+    click.echo(f"Loads:     {status['loads']} of {status['sources']} source(s)")
+    if status["recorded_from_disk"] or status["dropped"]:
+        click.echo(
+            f"Corrected from the manifests on disk: {status['recorded_from_disk']} recorded, "
+            f"{status['dropped']} dropped (no manifest any more)."
+        )
 
 
 @main.command()
