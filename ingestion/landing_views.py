@@ -5,8 +5,8 @@ columns of every non-quarantined load, exactly as landed, plus load metadata
 (``_load_id``, ``_params``, ``_series``: the parameters naming the series without call dates,
 ``_fetched_at``, ``_available_at``, ``_origin``, ``_demo``, ``_row``).
 The list of files is pinned when the view is created, so the checks and dbt in one run see the
-same loads. dbt staging then keeps, per key, the latest version available at the build's as-of
-moment.
+same loads; ``landing._loads`` lists them with their metadata from the load catalogue. dbt
+staging then keeps, per key, the latest version available at the build's as-of moment.
 """
 
 from __future__ import annotations
@@ -104,6 +104,9 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
     con.execute("delete from landing._loads where source = ?", [source.name])
     if loads:
         _insert_loads(con, source, loads, quarantined)
+    from warehouse.run_settings import reset_rebuild_plan
+
+    reset_rebuild_plan(con)  # a plan made for the landed data before this no longer applies
     usable = [ld for ld in loads if ld.load_id not in quarantined and ld.rows > 0]
     view = f"landing.{quote(source.name)}"
     meta_cols = (

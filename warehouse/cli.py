@@ -66,14 +66,20 @@ def _report_build(outcome) -> None:
 )
 @click.option("--live", is_flag=True, help="Fetch with akshare before building (default: landed data only).")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
-def build(week: str, as_of: str | None, live: bool, force: bool) -> None:
+@click.option(
+    "--full-refresh",
+    "full_refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from scratch instead of only the weeks that changed.",
+)
+def build(week: str, as_of: str | None, live: bool, force: bool, full_refresh: bool) -> None:
     """Land, check, build, publish and render the report for one week."""
     from warehouse.build import run_build
     from warehouse.calendar import UnknownWeekError
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
-        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force)
+        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force, full_refresh=full_refresh)
     except UnknownWeekError as exc:
         raise click.ClickException(str(exc)) from exc
     _report_build(outcome)
