@@ -71,10 +71,8 @@ def fresh(path: Path) -> Path:
 
 # ---------------------------------------------------------------------- where a build's time goes
 def step_group(step: str) -> str:
-    if step.endswith("_great_expectations") or "check" in step:
-        return "GX checks"
-    if step.startswith("landing__"):
-        return "landing views"
+    if step.startswith("landing_"):
+        return "landing and GX checks"
     if step.startswith("dbt"):
         return "dbt step"
     if step.startswith("serving"):
@@ -121,6 +119,35 @@ def timeline(home: Path, m: Measurement) -> dict[str, float]:
     out["between steps (Dagster bookkeeping)"] = (last - first) - busy
     out["after the run (exit)"] = m.started_at + m.seconds - last
     return dict(out)
+
+
+def run_events(home: Path) -> str:
+    """How many events the newest run wrote (each is a write to the sqlite event log), and the GX time."""
+    runs = sorted((home / "dagster_home" / "history" / "runs").glob("*-*.db"), key=lambda p: p.stat().st_mtime)
+    if not runs:
+        return ""
+    con = sqlite3.connect(runs[-1])
+    try:
+        counts = dict(con.execute("select dagster_event_type, count(*) from event_logs group by 1").fetchall())
+        run_id = runs[-1].stem
+    finally:
+        con.close()
+    planned = sum(n for kind, n in counts.items() if kind and kind.endswith("_PLANNED"))
+    text = f"{sum(counts.values())} events in the run's log ({planned} planned, {counts.get('STEP_START', 0)} steps)"
+    db = home / "working" / "warehouse.duckdb"
+    if db.exists():
+        import duckdb
+
+        try:
+            con = duckdb.connect(str(db), read_only=True)
+            checks = con.execute(
+                "select count(*), coalesce(sum(seconds), 0) from quality.check_results where run_id = ?", [run_id]
+            ).fetchone()
+            con.close()
+            text += f"; {checks[0]} GX checks took {checks[1]:.1f} s of the landing steps"
+        except duckdb.Error:
+            pass
+    return text
 
 
 def describe(parts: dict[str, float]) -> str:
@@ -218,6 +245,7 @@ def run_demo(work: Path, report: Report, which: set[str], repeat: int = 1) -> No
                 [warehouse, "demo"], label="cold demo build", env=home_env(home, project), log=logs / f"cold{i}.log"
             )
             cold.extra["timeline"] = timeline(home, cold)
+            cold.extra["events"] = run_events(home)
             colds.append(cold)
             if not cold.ok:
                 failed(cold, report)
@@ -303,6 +331,7 @@ def run_demo(work: Path, report: Report, which: set[str], repeat: int = 1) -> No
             )
         )
         report.detail(f"cold build by phase (Dagster event log): {describe(cold.extra.get('timeline', {}))}")
+        report.detail(f"cold build: {cold.extra.get('events', '')}")
         report.detail(
             f"dbt build alone: node execution {partial.extra['elapsed']:.1f} s of {partial.seconds:.1f} s "
             f"({partial.extra['parse']}; run settings and plan {partial.extra['prepare']:.1f} s), "
@@ -380,6 +409,6 @@ def run_demo(work: Path, report: Report, which: set[str], repeat: int = 1) -> No
             )
         )
         report.detail(
-            f"new-week build by phase: {describe(timeline(home2, new))}; the {PREV_WEEK} build before it took "
-            f"{base.seconds:.1f} s"
+            f"new-week build by phase: {describe(timeline(home2, new))}; {run_events(home2)}; the {PREV_WEEK} "
+            f"build before it took {base.seconds:.1f} s"
         )
