@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from bench.scale.generate import ScaleSpec, Universe, generate
-from bench.scale.run import as_of_for
+from bench.scale.run import as_of_for, parse_kind
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +63,7 @@ class Warehouse:
             log=log,
         )
         assert result.ok, log.read_text()[-4000:]
+        plan["parse"] = parse_kind(self.target)
         self.plans.append(plan)
         return plan
 
@@ -166,6 +167,11 @@ def test_incremental_builds_equal_a_full_refresh(landing: Path, tmp_path: Path) 
     plan = step("a changed model", newest)
     assert weeks_rebuilt(plan) is None and "definitions changed" in plan["plan"]
     assert weeks_rebuilt(plan, "mart_fund_flows_by_industry_weekly") is None
+
+    # the run settings change every build, the parsed project does not: dbt parses it once
+    # (and again after the model changed), every other build reuses the parse
+    parses = [p["parse"].split(",")[0] for p in incremental.plans]
+    assert parses.count("partial parse") == len(parses), parses
 
     # nothing changed: nothing is rebuilt, nothing is read
     plan = step("nothing changed", newest)

@@ -301,11 +301,24 @@ def _shanghai_day(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def _lag_days(source: Source | None) -> int:
-    """How many days before a moment a period can have become public by it."""
+def _published_after(source: Source | None, moment: datetime) -> date:
+    """The first period (its day; a month's first day) of ``source`` that becomes public after ``moment``.
+
+    Periods before it were public by then, so a cut-off or a newest load moving after ``moment``
+    cannot change their rows. (Data without a publication lag is public at once: the week of the
+    moment itself.)
+    """
+    day = _shanghai_day(moment)
     if source is None or source.publication is None:
-        return 0
-    return source.publication.lag_days + (31 if source.period.grain == "month" else 0)
+        return day
+    publication = source.publication
+    if source.period.grain == "month":  # a month is public from its last day + lag
+        earliest = day - timedelta(days=publication.lag_days + 31)
+        return earliest.replace(day=1)
+    first = day - timedelta(days=publication.lag_days + 1)
+    while publication.published_at(first) <= moment:
+        first += timedelta(days=1)
+    return first
 
 
 def _newest_by_series(loads: dict[str, LoadRow]) -> dict[str, LoadRow]:
@@ -352,8 +365,8 @@ def changed_ranges(
         raise FullRebuild("its last cut-off is unknown")
     if state.period_cutoff != settings.period_cutoff:
         low, high = sorted((state.period_cutoff, settings.period_cutoff))
-        lag = max((_lag_days(known.get(s)) for s in sources), default=0)
-        ranges.append((_shanghai_day(low) - timedelta(days=lag + 1), _shanghai_day(high)))
+        first = min((_published_after(known.get(s), low) for s in sources), default=_shanghai_day(low))
+        ranges.append((first, _shanghai_day(high)))
     for name in sorted(sources):
         before, now = state.loads.get(name, {}), loads.get(name, {})
         if before.keys() == now.keys():
@@ -374,10 +387,9 @@ def changed_ranges(
         old_top = max((ld.available_at for ld in before.values()), default=None)
         new_top = max((ld.available_at for ld in now.values()), default=None)
         if old_top != new_top:
-            lag = _lag_days(source)
             if old_top is not None and new_top is not None:
                 low, high = sorted((old_top, new_top))
-                ranges.append((_shanghai_day(low) - timedelta(days=lag + 1), _shanghai_day(high)))
+                ranges.append((_published_after(source, low), _shanghai_day(high)))
             else:
                 side = before or now
                 ranges.append((min(_load_range(ld)[0] for ld in side.values()), _shanghai_day(old_top or new_top)))
