@@ -12,6 +12,7 @@ staging then keeps, per key, the latest version available at the build's as-of m
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 
 import duckdb
@@ -41,6 +42,9 @@ create table if not exists landing._loads (
     path varchar,
     quarantined boolean
 );
+-- the landing file as it was when the view was last created (a file verified then is not read again)
+alter table landing._loads add column if not exists file_size bigint;
+alter table landing._loads add column if not exists file_mtime_ns bigint;
 create table if not exists landing._fetch_failures (
     source varchar,
     run_id varchar,
@@ -58,10 +62,47 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _file_stat(load: Load) -> tuple[int, int] | None:
+    try:
+        st = os.stat(load.parquet_path)
+    except FileNotFoundError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def unreadable_loads(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequence[Load]) -> list[str]:
+    """Landing files of ``loads`` that are missing or corrupt, each problem naming its file.
+
+    A file whose size and modification time are those it had when the view was last created was
+    read whole then; only new or changed files have their Parquet footer read again (at scale
+    the loads of ten years would otherwise be re-read every week).
+    """
+    from ingestion.landing import LandingError, verify_load
+
+    con.execute(LOADS_DDL)
+    verified = {
+        load_id: (size, mtime)
+        for load_id, size, mtime in con.execute(
+            "select load_id, file_size, file_mtime_ns from landing._loads where source = ?", [source.name]
+        ).fetchall()
+    }
+    problems = []
+    for load in loads:
+        known = verified.get(load.load_id)
+        if known is not None and known == _file_stat(load):
+            continue
+        try:
+            verify_load(load)
+        except LandingError as exc:
+            problems.append(str(exc))
+    return problems
+
+
 def _insert_loads(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequence[Load], quarantined: set[str]) -> None:
     """One bulk insert into ``landing._loads`` (row-by-row inserts cost about a millisecond each)."""
     import pyarrow as pa
 
+    stats = [_file_stat(ld) for ld in loads]
     table = pa.table(
         {
             "load_id": [ld.load_id for ld in loads],
@@ -79,16 +120,22 @@ def _insert_loads(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequenc
             "akshare_version": pa.array([ld.akshare_version for ld in loads], pa.string()),
             "path": [str(ld.parquet_path) for ld in loads],
             "quarantined": [ld.load_id in quarantined for ld in loads],
+            "file_size": pa.array([st[0] if st else None for st in stats], pa.int64()),
+            "file_mtime_ns": pa.array([st[1] if st else None for st in stats], pa.int64()),
         }
     )
     con.register("_new_loads", table)
     try:
         con.execute(
             """
-            insert into landing._loads
+            insert into landing._loads (
+                load_id, source, params, series, fetched_at, available_at, origin, file_name, demo, rows_landed,
+                period_min, period_max, akshare_version, path, quarantined, file_size, file_mtime_ns
+            )
             select load_id, source, cast(params as json), cast(series as json), cast(fetched_at as timestamptz),
                    cast(available_at as timestamptz), origin, file_name, demo, rows_landed,
-                   cast(period_min as date), cast(period_max as date), akshare_version, path, quarantined
+                   cast(period_min as date), cast(period_max as date), akshare_version, path, quarantined,
+                   file_size, file_mtime_ns
             from _new_loads
             """
         )

@@ -25,7 +25,7 @@ import duckdb
 
 from ingestion.catalogue import catalogue_of
 from ingestion.landing import Load, list_loads, read_load
-from ingestion.landing_views import refresh_source_view
+from ingestion.landing_views import refresh_source_view, unreadable_loads
 from ingestion.registry import SECTIONS, Source, registry
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
@@ -98,19 +98,6 @@ def _fetch_live(context: dg.AssetExecutionContext, source: Source) -> tuple[list
     return landed, failed
 
 
-def _unreadable(loads: list[Load]) -> list[str]:
-    """Landing files that are missing or corrupt (their Parquet footer does not read whole)."""
-    from ingestion.landing import LandingError, verify_load
-
-    problems = []
-    for load in loads:
-        try:
-            verify_load(load)
-        except LandingError as exc:
-            problems.append(str(exc))
-    return problems
-
-
 def _preview(load: Load | None) -> dg.MetadataValue | None:
     if load is None or load.rows == 0:
         return None
@@ -133,7 +120,7 @@ def land_source(
             new_loads += fetched
     as_of = build.as_of_moment(context)
     loads = [ld for ld in list_loads(source=source.name) if ld.available_at_dt <= as_of]
-    corrupt = _unreadable(loads)
+    corrupt = unreadable_loads(con, source, loads)
     if corrupt:
         raise dg.Failure(
             description=f"{source.name}: {len(corrupt)} landing file(s) cannot be read: "

@@ -179,3 +179,25 @@ def test_a_batch_records_its_loads_with_one_write(warehouse_home: Paths) -> None
     assert {ld.load_id for ld in inside} <= set(_catalogue_rows(warehouse_home.landing))
     manifest = json.loads(inside[0].manifest_path.read_text(encoding="utf-8"))
     assert manifest["load_id"] == inside[0].load_id
+
+
+def test_the_landing_step_reads_only_new_or_changed_landing_files(
+    warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file read whole when its view was created is not read again; one changed since is, and named."""
+    import ingestion.landing as landing
+    from ingestion.landing_views import refresh_source_view, unreadable_loads
+
+    loads = _land(3)
+    with duckdb.connect(str(warehouse_home.working_db)) as con:
+        assert unreadable_loads(con, HGJCK, loads) == []
+        refresh_source_view(con, HGJCK, loads)
+        read = []
+        monkeypatch.setattr(landing, "verify_load", lambda load: read.append(load.load_id))
+        assert unreadable_loads(con, HGJCK, loads) == [] and read == []
+        monkeypatch.undo()
+        damaged = loads[1].parquet_path
+        os.chmod(damaged, 0o644)
+        damaged.write_bytes(damaged.read_bytes()[:100])
+        problems = unreadable_loads(con, HGJCK, loads)
+    assert len(problems) == 1 and str(damaged) in problems[0]

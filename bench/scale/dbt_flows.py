@@ -32,14 +32,14 @@ def working_db(home: Path) -> Path:
 
 
 def refresh_views(home: Path, as_of: datetime, landing: Path | None = None, db: Path | None = None) -> dict:
-    """What the landing assets do before dbt runs: one view per source over its visible loads.
+    """What the landing assets do before dbt runs: new files verified, one view per source over its visible loads.
 
     ``landing`` and ``db`` default to the home's landing zone and working database.
     """
     import duckdb
 
     from ingestion.landing import list_loads
-    from ingestion.landing_views import refresh_source_view
+    from ingestion.landing_views import refresh_source_view, unreadable_loads
     from ingestion.registry import registry
 
     started = time.monotonic()
@@ -53,6 +53,9 @@ def refresh_views(home: Path, as_of: datetime, landing: Path | None = None, db: 
         for name, source in registry().items():
             loads = list_loads(landing, name) if (landing / name).exists() else []
             visible = [ld for ld in loads if ld.available_at_dt <= as_of]
+            problems = unreadable_loads(con, source, visible)  # as the landing step does before the view
+            if problems:
+                raise SystemExit("; ".join(problems))
             counts[name] = len(refresh_source_view(con, source, visible))
     finally:
         con.close()

@@ -172,8 +172,16 @@ def parse_kind(target: Path) -> str:
 
 
 def run_scale(
-    work: Path, report: Report, spec: ScaleSpec, *, workers: int = 2, profile: bool = False, reland: bool = False
-) -> None:
+    work: Path,
+    report: Report,
+    spec: ScaleSpec,
+    *,
+    workers: int = 2,
+    profile: bool = False,
+    reland: bool = False,
+    number: str = "4",
+) -> dict[str, float]:
+    """Benchmark 4 (or 5: the same at 20 years); returns the headline seconds for comparisons."""
     from bench.demo import snapshot_project
 
     root = work / f"scale-{spec_label(spec)}"
@@ -207,7 +215,7 @@ def run_scale(
         gen = run(cmd, label="generate base", cwd=REPO_ROOT, log=logs / "generate_base.log")
         if not gen.ok:
             report.detail(f"generation FAILED:\n```\n{tail(gen.log)}\n```")
-            return
+            return {}
         files = [p for p in landing.rglob("*") if p.is_file()]
         marker.write_text(
             json.dumps(
@@ -224,7 +232,7 @@ def run_scale(
     base = json.loads(marker.read_text())
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label}: land base",
             f"{base['loads']:,} loads via `land_frame`, {base['bytes'] / 2**30:.2f} GiB",
             base["seconds"],
@@ -319,7 +327,7 @@ def run_scale(
             "floor (dedup everywhere)": answers / "floor_dedup_all.parquet",
         },
     )
-    _scale_rows(report, label, "all weeks", refresh, dbt_all, pandas_all, floor_all, floor_dedup, agreed_all)
+    _scale_rows(report, number, label, "all weeks", refresh, dbt_all, pandas_all, floor_all, floor_dedup, agreed_all)
     report.detail(
         f"dbt (all weeks): run settings and plan {dbt_all.extra.get('prepare_seconds', 0):.1f} s, "
         f"node execution {elapsed_all:.1f} s of {dbt_all.seconds:.1f} s ({dbt_all.extra.get('parse')}); "
@@ -338,7 +346,7 @@ def run_scale(
     new_list.write_text(json.dumps(added))
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label}: land new week",
             f"{len(added) // 2} loads of {new_week} (generate + `land_frame`)",
             land_new.seconds,
@@ -398,7 +406,9 @@ def run_scale(
             "floor (dedup everywhere)": answers / "floor_dedup_week.parquet",
         },
     )
-    _scale_rows(report, label, "new week", refresh_new, dbt_new, pandas_new, floor_new, floor_new_dedup, agreed_new)
+    _scale_rows(
+        report, number, label, "new week", refresh_new, dbt_new, pandas_new, floor_new, floor_new_dedup, agreed_new
+    )
     report.detail(
         f"dbt (new week): run settings and plan {dbt_new.extra.get('prepare_seconds', 0):.1f} s, "
         f"node execution {_elapsed(target):.1f} s of {dbt_new.seconds:.1f} s ({dbt_new.extra.get('parse')}); "
@@ -411,10 +421,41 @@ def run_scale(
                 f"{m.label} phases ({m.log and Path(m.log).stem}): "
                 + ", ".join(f"{k} {v:.1f} s" for k, v in m.extra["phases"].items())
             )
+    return {
+        "weeks": len(u.weeks()),
+        "refresh_all": refresh.seconds,
+        "dbt_all": dbt_all.seconds,
+        "floor_all": floor_all.seconds,
+        "refresh_new": refresh_new.seconds,
+        "dbt_new": dbt_new.seconds,
+        "floor_new": floor_new.seconds,
+    }
+
+
+def compare_histories(report: Report, short: dict[str, float], long: dict[str, float]) -> None:
+    """Benchmark 5 against 4: how each cost grows when the history doubles (new week: it should not)."""
+    if not (short and long):
+        return
+    parts = [
+        f"{name} {long[key] / short[key]:.2f} ×"
+        for key, name in (
+            ("dbt_new", "dbt, one new week"),
+            ("refresh_new", "landing views, new week"),
+            ("floor_new", "floor, new week"),
+            ("dbt_all", "dbt, all weeks"),
+            ("floor_all", "floor, all weeks"),
+        )
+        if short.get(key) and long.get(key)
+    ]
+    report.detail(
+        f"history {short['weeks']} → {long['weeks']} weeks ({long['weeks'] / short['weeks']:.2f} ×): "
+        + ", ".join(parts)
+    )
 
 
 def _scale_rows(
     report: Report,
+    number: str,
     label: str,
     scope: str,
     refresh: Measurement,
@@ -429,7 +470,7 @@ def _scale_rows(
 
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             "landing views refresh (what the landing assets do)",
             refresh.seconds,
@@ -440,7 +481,7 @@ def _scale_rows(
     vs_floor = dbt.seconds / floor.seconds if floor.ok and floor.seconds else None
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             f"dbt build --select +{MART}",
             dbt.seconds,
@@ -454,7 +495,7 @@ def _scale_rows(
     )
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             "… dbt peak memory",
             None,
@@ -468,7 +509,7 @@ def _scale_rows(
     vs_pandas = pandas.seconds / dbt.seconds if dbt.ok and pandas.ok else None
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             "pandas (bench/scale/pandas_flows.py)",
             pandas.seconds,
@@ -481,7 +522,7 @@ def _scale_rows(
     )
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             "DuckDB floor, one query (bench/scale/floor.py)",
             floor.seconds,
@@ -491,7 +532,7 @@ def _scale_rows(
     )
     report.add(
         Row(
-            "4",
+            number,
             f"scale {label} {scope}",
             "… floor with the newest-version window on every load",
             floor_dedup.seconds,
