@@ -299,5 +299,35 @@ def ui(port: int) -> None:
     os.execv(args[0], args)
 
 
+def run() -> None:
+    """The `warehouse` command (console script): `main`, then an exit without interpreter teardown.
+
+    After a build has imported GX, dbt-duckdb's and DuckDB's Python bindings, the teardown of the
+    interpreter makes DuckDB's binding layer (nanobind) print some forty "leaked instance" lines
+    depending on the order modules are finalised: harmless, and nothing a user should read after
+    a build summary. Output is flushed and logging shut down first; nothing else is pending then
+    (the build closed its databases, its Dagster instance and its locks). Tests call `main`.
+    """
+    import logging
+
+    try:
+        main(standalone_mode=False)
+        code = 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        code = 1
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()
