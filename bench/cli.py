@@ -1,4 +1,4 @@
-"""python -m bench [all|demo|cold|noop|newweek|scale] [options]
+"""python -m bench [all|demo|cold|noop|newweek|scale|scale20|scales] [options]
 
 Runs the benchmarks, prints a table and appends it to bench/RESULTS.md (unless --no-record).
 Work directories live under bench/.work/ (git-ignored). See bench/README.md.
@@ -14,12 +14,14 @@ from bench.results import RESULTS_MD, Report, append, markdown
 
 WORK = Path(__file__).resolve().parent / ".work"
 SUITES = {
-    "all": {"cold", "noop", "newweek", "scale"},
+    "all": {"cold", "noop", "newweek", "scale", "scale20"},
     "demo": {"cold", "noop", "newweek"},
     "cold": {"cold"},
     "noop": {"noop"},
     "newweek": {"newweek"},
     "scale": {"scale"},
+    "scale20": {"scale20"},
+    "scales": {"scale", "scale20"},
 }
 
 
@@ -28,6 +30,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("suite", nargs="?", default="all", choices=sorted(SUITES))
     parser.add_argument("--stocks", type=int, default=5000, help="scale: number of stocks (default 5000)")
     parser.add_argument("--years", type=float, default=10.0, help="scale: years of trading days (default 10)")
+    parser.add_argument(
+        "--long-years", type=float, default=20.0, help="scale20 (benchmark 5): years of the long history (default 20)"
+    )
     parser.add_argument("--days", type=int, default=None, help="scale: trading days instead of --years")
     parser.add_argument("--end", type=date.fromisoformat, default=date(2024, 12, 27), help="scale: last trading day")
     parser.add_argument("--workers", type=int, default=2, help="scale: processes landing the generated loads")
@@ -68,6 +73,8 @@ def main(argv: list[str] | None = None) -> Report:
     title = f"`python -m bench {args.suite}`"
     if "scale" in which:
         title += f" (scale: {args.stocks} stocks × {f'{args.days} days' if args.days else f'{args.years:g} years'})"
+    if "scale20" in which:
+        title += f" (benchmark 5: {args.stocks} stocks × {args.long_years:g} years)"
     report = Report(title)
     print(f"== {title}", flush=True)
     try:
@@ -79,12 +86,22 @@ def main(argv: list[str] | None = None) -> Report:
             from bench.demo import run_demo
 
             run_demo(args.work / "demo", report, which, repeat=args.repeat)
+        short: dict[str, float] = {}
         if "scale" in which:
             from bench.scale.generate import ScaleSpec
             from bench.scale.run import run_scale
 
             spec = ScaleSpec(stocks=args.stocks, years=args.years, days=args.days, end=args.end)
-            run_scale(args.work, report, spec, workers=args.workers, profile=args.profile, reland=args.reland)
+            short = run_scale(args.work, report, spec, workers=args.workers, profile=args.profile, reland=args.reland)
+        if "scale20" in which:
+            from bench.scale.generate import ScaleSpec
+            from bench.scale.run import compare_histories, run_scale
+
+            spec = ScaleSpec(stocks=args.stocks, years=args.long_years, end=args.end)
+            long = run_scale(
+                args.work, report, spec, workers=args.workers, profile=args.profile, reland=args.reland, number="5"
+            )
+            compare_histories(report, short, long)
     finally:
         print()
         print(markdown(report))

@@ -4,7 +4,8 @@ Every load (one akshare call with one parameter set, or one curated file) is wri
 ``<landing>/<source>/<load_id>.parquet`` holding exactly the frame the source returned
 (Chinese column names and all), followed by ``<load_id>.json``, its manifest row. The JSON is
 written last, so a load exists only once both files are complete; a crash in between leaves
-an orphan Parquet file that nothing reads. Files are made read-only after writing.
+an orphan Parquet file that nothing reads. Files are made read-only after writing. Then the load
+is recorded in the zone's catalogue (``ingestion/catalogue.py``), which is what readers list.
 
 Landing content identical to the latest load of the same source and parameters creates no new
 load: :func:`land_frame` returns the existing one with ``created=False``. Content landed with an
@@ -19,7 +20,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import cache, lru_cache
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -155,47 +156,57 @@ def land_frame(
     root: Path | None = None,
 ) -> LandResult:
     """Write one load of ``source`` (or return the latest load when the content is unchanged)."""
+    from ingestion.catalogue import catalogue_of
+
     root = Path(root or paths().landing)
     params = dict(params or {})
     frame, conversions = conform(source, frame)
     digest = content_hash(frame)
     fetched = _utc(fetched_at)
     available = _utc(available_at) if available_at else fetched
-    same = _identical_load(root, source.name, params, digest, available if available_at else None)
-    if same is not None:
-        return LandResult(same, created=False)
-    load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
-    table = _to_arrow(frame)
-    first, last = period_range(source, frame, params, fetched)
-    load = Load(
-        load_id=load_id,
-        source=source.name,
-        params=params,
-        fetched_at=fetched.isoformat(),
-        available_at=available.isoformat(),
-        rows=len(frame),
-        columns=[[f.name, str(f.type)] for f in table.schema],
-        content_hash=digest,
-        origin=origin,
-        akshare_version=akshare_version() if source.kind == "akshare" else None,
-        file_name=file_name,
-        demo=demo,
-        period_min=first.isoformat() if first else None,
-        period_max=last.isoformat() if last else None,
-        conversions=[c.as_dict() for c in conversions],
-        root=str(root),
-    )
-    folder = root / source.name
-    folder.mkdir(parents=True, exist_ok=True)
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    _write_once(load.parquet_path, sink.getvalue().to_pybytes())
-    manifest = {k: v for k, v in asdict(load).items() if k != "root"}
-    _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    catalogue = catalogue_of(root)
+    # exclusive from the "identical to an earlier load?" check until the catalogue row is
+    # written: two processes landing the same content cannot both create a load
+    with catalogue.lock.held(exclusive=True):
+        same = _identical_load(root, source.name, params, digest, available if available_at else None)
+        if same is not None:
+            return LandResult(same, created=False)
+        table = _to_arrow(frame)
+        first, last = period_range(source, frame, params, fetched)
+        sink = pa.BufferOutputStream()
+        pq.write_table(table, sink, compression="zstd")
+        load_id = (
+            f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
+        )
+        load = Load(
+            load_id=load_id,
+            source=source.name,
+            params=params,
+            fetched_at=fetched.isoformat(),
+            available_at=available.isoformat(),
+            rows=len(frame),
+            columns=[[f.name, str(f.type)] for f in table.schema],
+            content_hash=digest,
+            origin=origin,
+            akshare_version=akshare_version() if source.kind == "akshare" else None,
+            file_name=file_name,
+            demo=demo,
+            period_min=first.isoformat() if first else None,
+            period_max=last.isoformat() if last else None,
+            conversions=[c.as_dict() for c in conversions],
+            root=str(root),
+        )
+        folder = root / source.name
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_once(load.parquet_path, sink.getvalue().to_pybytes())
+        manifest = {k: v for k, v in asdict(load).items() if k != "root"}
+        _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        catalogue.record(load)
     return LandResult(load, created=True)
 
 
-def _read_manifest(path: Path, root: Path) -> Load:
+def read_manifest(path: Path, root: Path) -> Load:
+    """One manifest file as a Load; a corrupt one raises LandingError naming it."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return Load(**data, root=str(root))
@@ -204,20 +215,10 @@ def _read_manifest(path: Path, root: Path) -> Load:
 
 
 def list_loads(root: Path | None = None, source: str | None = None) -> list[Load]:
-    """Every complete load (both files present), oldest first."""
-    root = Path(root or paths().landing)
-    if not root.exists():
-        return []
-    folders = [root / source] if source else sorted(p for p in root.iterdir() if p.is_dir())
-    loads = [_cached_manifest(manifest, root) for folder in folders for manifest in folder.glob("*.json")]
-    loads.sort(key=lambda ld: (ld.available_at, ld.load_id))
-    return loads
+    """Every complete load (both files present), oldest first, from the zone's catalogue."""
+    from ingestion.catalogue import catalogue_of
 
-
-@lru_cache(maxsize=200_000)
-def _cached_manifest(path: Path, root: Path) -> Load:
-    """Manifests never change once written, so each is read once per process."""
-    return _read_manifest(path, root)
+    return catalogue_of(root).loads(source)
 
 
 def _identical_load(

@@ -1,7 +1,8 @@
 """The Dagster code location of the warehouse (`dagster dev -w workspace.yaml`).
 
 Loading it is cheap: GX and akshare are imported inside the steps that use them, and the dbt
-manifest is re-parsed only when the dbt project changed.
+manifest is re-parsed only when the dbt project changed. Each landing asset carries its Great
+Expectations check (one step lands and checks a section's sources).
 """
 
 import warnings
@@ -18,7 +19,6 @@ from orchestration.jobs import build_jobs, build_schedules, build_sensors
 from orchestration.landing_assets import build_landing_assets
 from orchestration.postgres_assets import build_postgres_assets
 from orchestration.progress import progress_logger
-from orchestration.quality_checks import build_quality_checks
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
 from orchestration.serving_assets import build_serving_assets
 
@@ -29,7 +29,6 @@ postgres_assets = build_postgres_assets()  # only with WAREHOUSE_POSTGRES_DSN se
 
 defs = dg.Definitions(
     assets=[*landing_assets, dbt_models, *serving_assets, *postgres_assets],
-    asset_checks=build_quality_checks(),
     jobs=[*build_jobs(), accept_load_job],
     schedules=build_schedules(),
     sensors=build_sensors(),

@@ -1,21 +1,32 @@
-"""One Dagster asset per registered source: ``landing/<source>``.
+"""One Dagster asset per registered source, ``landing/<source>``, with its blocking check.
 
 Materialising it (1) lands new data: curated files waiting in ``inbox/<source>/`` and, in a
 live run, fresh akshare calls (one per parameter set and date); (2) re-creates the source's
-view ``landing.<source>`` in the working database over its non-quarantined loads. Its Great
-Expectations check (``orchestration/quality_checks.py``) then validates the new loads before
-any dbt model reads them. Nothing here is specific to one source: a registry entry is enough.
+view ``landing.<source>`` in the working database over its non-quarantined loads; (3) runs its
+Great Expectations check (``orchestration/quality_checks.py``) on the new loads, in the same
+step, before any dbt model reads them.
+
+The sources of one section (and one partitioning: weekly date-driven calls, or not) are one
+multi-asset, so a build runs a handful of landing steps instead of two per source (each step
+costs Dagster bookkeeping and a connection to the working database); the asset graph still shows
+one asset per source in its section's group, and any subset can be materialised alone (the inbox
+sensor lands one source). A source that cannot land does not stop the others of its section: the
+step reports it and fails at its end, so no dbt model runs. Nothing here is specific to one
+source: a registry entry is enough.
 """
 
 import shutil
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
+import duckdb
 
+from ingestion.catalogue import catalogue_of
 from ingestion.landing import Load, list_loads, read_load
-from ingestion.landing_views import refresh_source_view
+from ingestion.landing_views import refresh_source_view, unreadable_loads
 from ingestion.registry import SECTIONS, Source, registry
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
@@ -92,19 +103,6 @@ def _fetch_live(context: dg.AssetExecutionContext, source: Source, fetcher: "Fet
     return landed, failed
 
 
-def _unreadable(loads: list[Load]) -> list[str]:
-    """Landing files that are missing or corrupt (their Parquet footer does not read whole)."""
-    from ingestion.landing import LandingError, verify_load
-
-    problems = []
-    for load in loads:
-        try:
-            verify_load(load)
-        except LandingError as exc:
-            problems.append(str(exc))
-    return problems
-
-
 def _preview(load: Load | None) -> dg.MetadataValue | None:
     if load is None or load.rows == 0:
         return None
@@ -115,22 +113,74 @@ def _preview(load: Load | None) -> dg.MetadataValue | None:
     return dg.MetadataValue.md(frame.to_markdown(index=False))
 
 
-def build_landing_asset(source: Source) -> dg.AssetsDefinition:
-    date_driven = source.call in ("per_date", "per_week", "per_range")
-    kinds = {"akshare", "parquet"} if source.kind == "akshare" else {"csv", "parquet"}
+def land_source(
+    context: dg.AssetExecutionContext,
+    source: Source,
+    build: BuildSettings,
+    con: duckdb.DuckDBPyConnection,
+    fetcher: "Fetcher | None" = None,
+) -> dg.MaterializeResult:
+    """Land what is waiting for ``source`` and refresh its landing view; its materialization."""
+    with catalogue_of().batch():  # every load of this source recorded with one catalogue write
+        new_loads = _land_inbox(context, source)
+        failed: list[str] = []
+        if build.live and source.kind == "akshare":
+            if fetcher is None:
+                from ingestion.fetching import default_fetcher
 
-    @dg.asset(
+                fetcher = default_fetcher()
+            fetched, failed = _fetch_live(context, source, fetcher)
+            new_loads += fetched
+    as_of = build.as_of_moment(context)
+    loads = [ld for ld in list_loads(source=source.name) if ld.available_at_dt <= as_of]
+    corrupt = unreadable_loads(con, source, loads)
+    if corrupt:
+        raise dg.Failure(
+            description=f"{source.name}: {len(corrupt)} landing file(s) cannot be read: "
+            + "; ".join(corrupt)
+            + ". Restore the file, or remove its manifest (.json) to drop that load.",
+            metadata={"files": corrupt},
+            allow_retries=False,
+        )
+    usable = refresh_source_view(con, source, loads)
+    con.execute("delete from landing._fetch_failures where source = ?", [source.name])
+    if failed:
+        con.executemany(
+            "insert into landing._fetch_failures values (?, ?, ?, ?)",
+            [(source.name, context.run_id, datetime.now(UTC), err) for err in failed],
+        )
+    newest = usable[-1] if usable else None
+    periods = [ld.period_max for ld in usable if ld.period_max] + [ld.period_min for ld in usable if ld.period_min]
+    metadata = {
+        "rows": sum(ld.rows for ld in usable),
+        "loads": len(usable),
+        "new_loads": len(new_loads),
+        "date_range": f"{min(periods)} .. {max(periods)}" if periods else "(no data)",
+        "latest_load_id": newest.load_id if newest else "",
+        "akshare_version": (newest.akshare_version or "") if newest else "",
+        "demo_loads": sum(1 for ld in usable if ld.demo),
+        "fetch_failures": len(failed),
+        "as_of": as_of.isoformat(),
+    }
+    preview = _preview(newest)
+    if preview is not None:
+        metadata["preview"] = preview
+    if failed:
+        metadata["fetch_errors"] = dg.MetadataValue.md("\n".join(f"- {e}" for e in failed))
+    version = newest.load_id + f"+{len(usable)}" if newest else "empty"
+    return dg.MaterializeResult(
+        asset_key=landing_key(source.name), metadata=metadata, data_version=dg.DataVersion(version)
+    )
+
+
+def _spec(source: Source) -> dg.AssetSpec:
+    kinds = {"akshare", "parquet"} if source.kind == "akshare" else {"csv", "parquet"}
+    return dg.AssetSpec(
         key=landing_key(source.name),
         group_name=group_name(source.section),
         description=f"{source.title}: {source.description}",
         kinds=kinds | {"duckdb"},
-        partitions_def=weekly_partitions() if date_driven else None,
-        backfill_policy=dg.BackfillPolicy.single_run() if date_driven else None,
-        # transient I/O only: akshare calls retry inside the fetcher, and deterministic errors
-        # (a bad file, a corrupt landing file) raise Failure(allow_retries=False)
-        retry_policy=dg.RetryPolicy(
-            max_retries=1, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
-        ),
+        skippable=True,  # a subset lands only what it selected; a source that fails lands nothing
         tags={
             "section": source.section,
             "cadence": source.cadence,
@@ -146,59 +196,66 @@ def build_landing_asset(source: Source) -> dg.AssetsDefinition:
         },
         code_version="1",
     )
-    def landing_asset(
+
+
+def build_section_assets(name: str, sources: list[Source], partitioned: bool) -> dg.AssetsDefinition:
+    """The landing assets and checks of ``sources`` as one multi-asset (one step per run)."""
+    from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
+
+    by_key = {landing_key(s.name): s for s in sources}
+
+    @dg.multi_asset(
+        name=name,
+        specs=[_spec(s) for s in sources],
+        check_specs=[check_spec(s) for s in sources],
+        can_subset=True,
+        partitions_def=weekly_partitions() if partitioned else None,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
+        # transient I/O only: akshare calls retry inside the fetcher, and deterministic errors
+        # (a bad file, a corrupt landing file) raise Failure(allow_retries=False)
+        retry_policy=dg.RetryPolicy(
+            max_retries=1, delay=5, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+        ),
+        op_tags={"warehouse/writer": "true"},
+    )
+    def land_and_check(
         context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock, akshare: AkshareFetcher
-    ) -> dg.MaterializeResult:
-        new_loads = _land_inbox(context, source)
-        failed: list[str] = []
-        if build.live and source.kind == "akshare":
-            fetched, failed = _fetch_live(context, source, akshare.fetcher())
-            new_loads += fetched
-        as_of = build.as_of_moment(context)
-        loads = [ld for ld in list_loads(source=source.name) if ld.available_at_dt <= as_of]
-        corrupt = _unreadable(loads)
-        if corrupt:
+    ) -> Iterator[dg.MaterializeResult | dg.AssetCheckResult]:
+        selected = [key for key in by_key if key in context.selected_asset_keys]
+        checked = {check.asset_key for check in context.selected_asset_check_keys}
+        problems: dict[str, str] = {}
+        with working() as con:
+            for key in selected:
+                source = by_key[key]
+                try:
+                    yield land_source(context, source, build, con, akshare.fetcher())
+                except dg.Failure as exc:
+                    context.log.error(exc.description or str(exc))
+                    problems[source.name] = exc.description or str(exc)
+                    continue
+                if key in checked:
+                    yield check_loads(context, source, build, con)
+        if problems:  # the step fails (nothing downstream runs) once the other sources are landed
             raise dg.Failure(
-                description=f"{source.name}: {len(corrupt)} landing file(s) cannot be read: "
-                + "; ".join(corrupt)
-                + ". Restore the file, or remove its manifest (.json) to drop that load.",
-                metadata={"files": corrupt},
+                description="; ".join(problems.values()),
+                metadata={"failed_sources": ", ".join(problems)},
                 allow_retries=False,
             )
-        with working() as con:
-            usable = refresh_source_view(con, source, loads)
-            con.execute("delete from landing._fetch_failures where source = ?", [source.name])
-            if failed:
-                con.executemany(
-                    "insert into landing._fetch_failures values (?, ?, ?, ?)",
-                    [(source.name, context.run_id, datetime.now(UTC), err) for err in failed],
-                )
-        newest = usable[-1] if usable else None
-        periods = [ld.period_max for ld in usable if ld.period_max] + [ld.period_min for ld in usable if ld.period_min]
-        metadata = {
-            "rows": sum(ld.rows for ld in usable),
-            "loads": len(usable),
-            "new_loads": len(new_loads),
-            "date_range": f"{min(periods)} .. {max(periods)}" if periods else "(no data)",
-            "latest_load_id": newest.load_id if newest else "",
-            "akshare_version": (newest.akshare_version or "") if newest else "",
-            "demo_loads": sum(1 for ld in usable if ld.demo),
-            "fetch_failures": len(failed),
-            "as_of": as_of.isoformat(),
-        }
-        preview = _preview(newest)
-        if preview is not None:
-            metadata["preview"] = preview
-        if failed:
-            metadata["fetch_errors"] = dg.MetadataValue.md("\n".join(f"- {e}" for e in failed))
-        version = newest.load_id + f"+{len(usable)}" if newest else "empty"
-        return dg.MaterializeResult(metadata=metadata, data_version=dg.DataVersion(version))
 
-    return landing_asset
+    land_and_check.__doc__ = f"Land and check: {', '.join(s.name for s in sources)} ({CHECK_NAME})."
+    return land_and_check
 
 
 def build_landing_assets() -> list[dg.AssetsDefinition]:
-    return [build_landing_asset(source) for source in registry().values()]
+    """One multi-asset per section and partitioning (weekly date-driven calls, or not)."""
+    grouped: dict[tuple[str, bool], list[Source]] = {}
+    for source in registry().values():
+        partitioned = source.call in ("per_date", "per_week", "per_range")
+        grouped.setdefault((source.section, partitioned), []).append(source)
+    return [
+        build_section_assets(f"landing_{section}{'_weekly' if partitioned else ''}", sources, partitioned)
+        for (section, partitioned), sources in sorted(grouped.items())
+    ]
 
 
 LANDING_GROUPS = [group_name(s) for s in SECTIONS]

@@ -20,10 +20,13 @@ class BuildSettings(dg.ConfigurableResource):
     ``as_of`` (ISO 8601 with offset): only loads available by then are read, and only periods
     published by then; empty = the moment the run starts. ``live``: landing assets call akshare
     (with deadlines, retries and throttling) before building; otherwise they use landed data only.
+    ``full_refresh``: rebuild the incremental dbt models from scratch (``dbt build --full-refresh``)
+    instead of the weeks their plan names.
     """
 
     as_of: str = ""
     live: bool = False
+    full_refresh: bool = False
 
     def as_of_moment(self, context: dg.OpExecutionContext | dg.AssetCheckExecutionContext) -> datetime:
         """The configured as-of moment, else the moment the run was created (same for every step)."""

@@ -166,10 +166,10 @@ def test_compare_reports_differences() -> None:
 
 @pytest.mark.slow
 def test_dbt_agrees_with_pandas_and_floor(landing: Path, tmp_path: Path) -> None:
-    """The real path: landing views + dbt build --select +mart, as of the base week (newer loads invisible)."""
+    """The real path: landing views, run settings and plan, dbt build --select +mart, as of the base week."""
     from bench.demo import snapshot_project
     from bench.measure import run
-    from bench.scale.dbt_flows import MART, dbt_command, dbt_env, dbt_vars, export, refresh_views
+    from bench.scale.dbt_flows import MART, dbt_command, dbt_env, export, prepare, refresh_views
 
     u = Universe(SPEC)
     week, as_of = u.base_week, as_of_for(u, u.base_week)
@@ -178,12 +178,11 @@ def test_dbt_agrees_with_pandas_and_floor(landing: Path, tmp_path: Path) -> None
     (home / "landing").symlink_to(landing)
     refresh_views(home, as_of)
     project = snapshot_project(tmp_path)
-    result = run(
-        dbt_command(project, tmp_path / "target", f"+{MART}", dbt_vars(landing, week, as_of)),
-        label="dbt",
-        env=dbt_env(home),
-        log=tmp_path / "dbt.log",
-    )
+    target = tmp_path / "target"
+    parsed = run(dbt_command(project, target, None, "parse"), label="dbt", env=dbt_env(home), log=tmp_path / "p.log")
+    assert parsed.ok, (tmp_path / "p.log").read_text()[-3000:]
+    prepare(home, week, as_of, target / "manifest.json")
+    result = run(dbt_command(project, target, f"+{MART}"), label="dbt", env=dbt_env(home), log=tmp_path / "dbt.log")
     assert result.ok, (tmp_path / "dbt.log").read_text()[-3000:]
     export(home, tmp_path / "dbt.parquet")
     pandas_flows.compute(landing, week, as_of, "all").to_parquet(tmp_path / "pandas.parquet")
@@ -193,5 +192,5 @@ def test_dbt_agrees_with_pandas_and_floor(landing: Path, tmp_path: Path) -> None
     assert len(dbt_answer) > 50 and dbt_answer["week_id"].max() == week
     assert differences(dbt_answer, load(tmp_path / "pandas.parquet")) == []
     assert differences(dbt_answer, load(tmp_path / "floor.parquet")) == []
-    run_results = json.loads((tmp_path / "target" / "run_results.json").read_text())
+    run_results = json.loads((target / "run_results.json").read_text())
     assert all(r["status"] in ("success", "pass") for r in run_results["results"])

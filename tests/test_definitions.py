@@ -31,12 +31,38 @@ def test_every_registered_source_has_a_landing_asset_and_a_blocking_check() -> N
 
     graph = defs.resolve_asset_graph()
     keys = graph.get_all_asset_keys()
-    checks = {(spec.asset_key, spec.name): spec for check in defs.asset_checks for spec in check.check_specs}
+    checks = {
+        (spec.asset_key, spec.name): spec
+        for assets in defs.assets
+        if isinstance(assets, dg.AssetsDefinition)
+        for spec in assets.check_specs
+    }
     for name in registry():
         key = dg.AssetKey(["landing", name])
         assert key in keys, name
         spec = checks[(key, "great_expectations")]
         assert spec.blocking, f"the check on {name} must block downstream models"
+
+
+def test_a_section_lands_and_checks_its_sources_in_one_step_and_each_can_be_materialised_alone() -> None:
+    """Few landing steps per build, the same graph: one asset and one check per source, subsettable."""
+    from orchestration.definitions import defs
+
+    landing = [
+        a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and all(k.path[0] == "landing" for k in a.keys)
+    ]
+    assert len(landing) <= 2 * 6  # one per section and partitioning, not one per source
+    for assets in landing:
+        assert assets.can_subset
+        sections = {assets.specs_by_key[key].group_name for key in assets.keys}
+        assert len(sections) == 1, sections
+        assert {c.asset_key for c in assets.check_keys} == set(assets.keys)  # each source checked in its step
+    job = defs.resolve_job_def("weekly_build")
+    steps = {node.name for node in job.graph.node_defs}
+    assert len(steps) == len(landing) + 3, steps  # landing steps, dbt, publish, report
+    one = dg.AssetKey(["landing", "macro_china_hgjck"])
+    subset = next(a for a in landing if one in a.keys).subset_for({one}, selected_asset_check_keys=None)
+    assert set(subset.keys) == {one}
 
 
 def test_dbt_models_sit_downstream_of_their_landing_sources() -> None:

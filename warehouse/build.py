@@ -80,12 +80,14 @@ def run_build(
     as_of: datetime | None = None,
     live: bool = False,
     force: bool = False,
+    full_refresh: bool = False,
     stream: Any = None,
 ) -> BuildOutcome:
     """Materialise every asset of the weekly build for ``week`` in this process.
 
     Without ``live`` and ``force``, a build whose inputs (week, cut-off, visible loads, code and
     definitions) equal those of the last successful build, still published, is skipped.
+    ``full_refresh`` rebuilds the incremental dbt models from scratch (and is never skipped).
     """
     stream = stream or sys.stderr
     started = time.monotonic()
@@ -96,7 +98,7 @@ def run_build(
     report_moment = get_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
     as_of = as_of or datetime.now(UTC)
     inputs = build_inputs(week, as_of, report_moment)
-    if not (live or force):
+    if not (live or force or full_refresh):
         record = _unchanged_since_last_build(p, inputs)
         if record is not None:
             print(f"  Nothing changed since the last build of {week} ({record['version']}); skipped.", file=stream)
@@ -125,7 +127,7 @@ def run_build(
         result = job.execute_in_process(
             partition_key=week,
             run_config={
-                "resources": {"build": {"config": {"as_of": as_of_text, "live": live}}},
+                "resources": {"build": {"config": {"as_of": as_of_text, "live": live, "full_refresh": full_refresh}}},
                 "loggers": {"progress": {}},
             },
             instance=instance,

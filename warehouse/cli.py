@@ -67,14 +67,20 @@ def _report_build(outcome) -> None:
 )
 @click.option("--live", is_flag=True, help="Fetch with akshare before building (default: landed data only).")
 @click.option("--force", is_flag=True, help="Build even when nothing changed since the last build.")
-def build(week: str, as_of: str | None, live: bool, force: bool) -> None:
+@click.option(
+    "--full-refresh",
+    "full_refresh",
+    is_flag=True,
+    help="Rebuild the incremental models from scratch instead of only the weeks that changed.",
+)
+def build(week: str, as_of: str | None, live: bool, force: bool, full_refresh: bool) -> None:
     """Land, check, build, publish and render the report for one week."""
     from warehouse.build import run_build
     from warehouse.calendar import UnknownWeekError
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
-        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force)
+        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force, full_refresh=full_refresh)
     except UnknownWeekError as exc:
         raise click.ClickException(str(exc)) from exc
     _report_build(outcome)
@@ -87,7 +93,7 @@ def install_demo_snapshot() -> int:
     target = paths().landing
     copied = 0
     for path in sorted(DEMO_LANDING.rglob("*")):
-        if path.is_dir():
+        if path.is_dir() or path.name.startswith(("_", ".")):  # the snapshot's own catalogue and lock
             continue
         destination = target / path.relative_to(DEMO_LANDING)
         if destination.exists():
@@ -115,6 +121,9 @@ def demo() -> None:
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
     copied = install_demo_snapshot()
+    from ingestion.catalogue import catalogue_of
+
+    catalogue_of(paths().landing).rebuild()  # record the copied loads in the zone's catalogue
     click.echo(f"Demo snapshot: {copied} files copied into {paths().landing}", err=True)
     click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
     outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
@@ -194,6 +203,33 @@ def accept(load_id: str, reason: str, by: str | None) -> None:
     forget_record(paths())  # the next build reads the load: never skip it as unchanged
     click.echo(f"Accepted: {describe_acceptance(acceptance)}")
     click.echo("The next build uses it (e.g. `warehouse build --week <week>`); `warehouse sources` lists it.")
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Recreate the catalogue from the manifest files.")
+def catalogue(rebuild: bool) -> None:
+    """The landing zone's load catalogue: what it records, or rebuild it from the manifests."""
+    from ingestion.catalogue import catalogue_of
+    from ingestion.landing import LandingError
+
+    paths().ensure()
+    cat = catalogue_of(paths().landing)
+    try:
+        if rebuild:
+            with cat.lock.held(exclusive=True):
+                count = cat.rebuild()
+            click.echo(f"Rebuilt {cat.path} from {count} manifest(s).")
+            return
+        status = cat.status()
+    except LandingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Catalogue: {status['catalogue']}")
+    click.echo(f"Loads:     {status['loads']} of {status['sources']} source(s)")
+    if status["recorded_from_disk"] or status["dropped"]:
+        click.echo(
+            f"Corrected from the manifests on disk: {status['recorded_from_disk']} recorded, "
+            f"{status['dropped']} dropped (no manifest any more)."
+        )
 
 
 @main.command()
@@ -373,5 +409,35 @@ def ui(port: int) -> None:
     os.execv(args[0], args)
 
 
+def run() -> None:
+    """The `warehouse` command (console script): `main`, then an exit without interpreter teardown.
+
+    After a build has imported GX, dbt-duckdb's and DuckDB's Python bindings, the teardown of the
+    interpreter makes DuckDB's binding layer (nanobind) print some forty "leaked instance" lines
+    depending on the order modules are finalised: harmless, and nothing a user should read after
+    a build summary. Output is flushed and logging shut down first; nothing else is pending then
+    (the build closed its databases, its Dagster instance and its locks). Tests call `main`.
+    """
+    import logging
+
+    try:
+        main(standalone_mode=False)
+        code = 0
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        code = 1
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

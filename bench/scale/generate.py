@@ -457,7 +457,14 @@ class SourceStats:
 
 
 def land_source(landing: str, spec_json: dict, source: str, phase: str) -> SourceStats:
-    """Land one source's loads of a phase (runs in a worker process)."""
+    """Land one source's loads of a phase (runs in a worker process), recorded in the catalogue at the end."""
+    from ingestion.catalogue import catalogue_of
+
+    with catalogue_of(Path(landing)).batch():
+        return _land_source(landing, spec_json, source, phase)
+
+
+def _land_source(landing: str, spec_json: dict, source: str, phase: str) -> SourceStats:
     from ingestion.landing import land_frame
     from ingestion.registry import get_source
 

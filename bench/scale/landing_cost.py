@@ -1,7 +1,8 @@
 """What landing one per-stock load costs, split: ``land_frame`` versus its parts.
 
 Generates N days of northbound holdings (the widest daily per-stock source) for S stocks in memory,
-then times, per load: the whole ``land_frame`` into an empty landing zone, ``content_hash`` alone,
+then times, per load: the whole ``land_frame`` into an empty landing zone (each load recorded in the
+load catalogue as it lands, and again inside a catalogue batch: one catalogue write for all), ``content_hash`` alone,
 the pandas -> Arrow conversion, and writing the same Parquet bytes with no hash, no manifest and
 no fsync (the floor of "writing a file per load").
 
@@ -21,6 +22,7 @@ def measure(stocks: int, days: int) -> dict:
     import pyarrow.parquet as pq
 
     from bench.scale.generate import ScaleSpec, Universe, northbound_loads
+    from ingestion.catalogue import catalogue_of
     from ingestion.landing import _to_arrow, content_hash, land_frame
     from ingestion.registry import get_source
 
@@ -36,6 +38,19 @@ def measure(stocks: int, days: int) -> dict:
                 src, frame, dict(src.params), origin="bench", fetched_at=src.publication.published_at(day), root=root
             )
         out["land_frame_ms"] = (time.perf_counter() - started) / len(frames) * 1e3
+        batched = Path(tmp) / "batched"
+        started = time.perf_counter()
+        with catalogue_of(batched).batch():
+            for day, frame in frames:
+                land_frame(
+                    src,
+                    frame,
+                    dict(src.params),
+                    origin="bench",
+                    fetched_at=src.publication.published_at(day),
+                    root=batched,
+                )
+        out["land_frame_batched_ms"] = (time.perf_counter() - started) / len(frames) * 1e3
         started = time.perf_counter()
         for _, frame in frames:
             content_hash(frame)

@@ -1,21 +1,23 @@
 {#-
     Point-in-time visibility of landed data.
 
-    A build runs "as of" a moment (var as_of, default now): it reads only loads available by
-    then, and only rows whose period had been published by min(as_of, period_cutoff), where
-    period_cutoff is the report moment of the week being built. Among the visible loads,
+    A build runs "as of" a moment (the run setting as_of, default now; see run_settings.sql): it
+    reads only loads available by then, and only rows whose period had been published by the
+    cut-off min(as_of, the report moment of the week being built). Among the visible loads,
     `full_reload` sources keep their newest load per series; `append` and `snapshot` sources
     keep, per key, the newest version.
 -#}
 
 {% macro as_of() -%}
-    {%- if var('as_of', none) -%}cast('{{ var("as_of") }}' as timestamptz){%- else -%}current_timestamp{%- endif -%}
+    {%- if var('as_of', none) -%}cast('{{ var("as_of") }}' as timestamptz)
+    {%- else -%}build.as_of(){%- endif -%}
 {%- endmacro %}
 
 {% macro period_cutoff() -%}
     {%- if var('period_cutoff', none) -%}
         least({{ as_of() }}, cast('{{ var("period_cutoff") }}' as timestamptz))
-    {%- else -%}{{ as_of() }}{%- endif -%}
+    {%- elif var('as_of', none) -%}{{ as_of() }}
+    {%- else -%}build.period_cutoff(){%- endif -%}
 {%- endmacro %}
 
 {#- registry metadata of a landing source, read from models/staging/__sources.yml -#}
@@ -68,13 +70,23 @@
     of the same series (or that hold rows without a period): a load that overlaps no other
     cannot share a key with one, so its rows pass as they are. Per-date loads (one trading day
     each, millions of per-stock rows) thus skip the sort entirely.
+
+    When the build's incremental models rebuild only some weeks, a source read by nothing else
+    has a read window (build.reads_load / build.reads_period, see run_settings.sql): only the
+    loads reaching it are read, and only rows of periods inside it are returned, exactly the rows
+    a full read returns for those periods. full_reload sources are always read whole.
 -#}
 {% macro visible_versions(relation, source_name, key, period, grain) -%}
     {%- set meta = landing_meta(source_name) -%}
     {%- set partition = ['_series'] + key -%}
+    {%- set windowed = meta.get('history') != 'full_reload' -%}
     with loads_visible as (
         select * from {{ relation }}
         where _available_at <= {{ as_of() }}
+        {%- if windowed %}
+            -- only the loads this build's incremental models need (true when it rebuilds in full)
+            and build.reads_load('{{ source_name }}', _load_id)
+        {%- endif %}
     ),
 
     {% if meta.get('history') == 'full_reload' -%}
@@ -136,5 +148,8 @@
     )
 
     select * from published
-    where published_at is null or published_at <= {{ period_cutoff() }}
+    where (published_at is null or published_at <= {{ period_cutoff() }})
+    {%- if windowed %}
+        and build.reads_period('{{ source_name }}', {{ period }})
+    {%- endif %}
 {%- endmacro %}

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_weeks',
+    unique_key='week_id',
+    on_schema_change='fail',
+    meta={'rebuild': {'later_weeks': 2, 'lookback_days': 21}},
+    post_hook="{{ record_rebuild_state() }}",
+) }}
 {#-
     Per-stock flows of each week with the stock's point-in-time Shenwan level-1 industry: one row
     per week, flow, stock and industry (a stock reclassified within the week has one row per
@@ -12,6 +19,10 @@
     Built for millions of per-stock rows: days map to weeks by an equi-join on the week's Monday,
     the industry of a day is an ASOF join (the stock's latest classification started by then),
     and each per-stock source is read once.
+    Incremental by week (macros/incremental.sql): a build rebuilds the weeks its plan names. A
+    week's margin flow starts from the previous trading week's balance, so a change in one week
+    changes the next trading week too (later_weeks: two ISO weeks, across a holiday week), and a
+    rebuilt week reads the per-stock loads from three weeks before it (lookback_days).
 -#}
 with weeks as (
     select
@@ -257,3 +268,4 @@ select
     unioned.is_demo
 from unioned
 left join {{ ref('shenwan_industries') }} as industries on unioned.industry_code = industries.industry_code
+where {{ rebuild_scope('unioned.week_id') }}

@@ -1,7 +1,14 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_weeks',
+    unique_key='week_id',
+    on_schema_change='fail',
+    post_hook="{{ record_rebuild_state() }}",
+) }}
 {#-
     资金·众寡 by Shenwan level-1 industry: one row per week, flow and industry (point-in-time
     membership), value in 亿元, rank 1 = largest net buy. Stocks without a Shenwan classification
-    are left out.
+    are left out. Incremental by week, as the per-stock flows it sums (macros/incremental.sql).
 -#}
 with stock_flows as (
     select
@@ -17,7 +24,7 @@ with stock_flows as (
         loaded_at,
         is_demo
     from {{ ref('int_stock_flows_classified_weekly') }}
-    where industry_code is not null and value is not null
+    where industry_code is not null and value is not null and {{ rebuild_scope('week_id') }}
 ),
 
 industry_flows as (
