@@ -238,14 +238,27 @@ def publish(rollback: bool) -> None:
             version = do_rollback()
         except PublishError as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(f"Serving database now at {version.name}: {paths().serving_db}")
+        click.echo(f"Serving database now at {_describe_version(version)}: {paths().serving_db}")
         return
     current = current_version()
-    for version in versions():
+    kept = versions()
+    for version in kept:
         marker = "*" if current and version.number == current.number else " "
-        click.echo(f"{marker} {version.name}  {version.path}")
-    if not versions():
+        record = version.record or {}
+        click.echo(
+            f"{marker} {version.name}  week {record.get('week') or '?'}  as of {record.get('as_of') or '?'}"
+            f"  built {(record.get('built_at') or '?')[:19]}  {version.path}"
+        )
+    if current is not None:
+        click.echo(f"Current: {_describe_version(current)} (marked *; readers and the report see this one)")
+    elif not kept:
         click.echo("nothing published yet")
+
+
+def _describe_version(version) -> str:
+    """``v0003 (week 2023-W15, as of 2023-04-14T20:00:00+08:00)``, from the version's own record."""
+    record = version.record or {}
+    return f"{version.name} (week {record.get('week') or '?'}, as of {record.get('as_of') or '?'})"
 
 
 @main.command()
