@@ -94,4 +94,6 @@ def test_the_guides_query_and_warehouse_publish_name_the_current_week(warehouse_
 
     listing = _cli("publish")
     assert "Current: v0002 (week 2023-W14, as of 2023-04-07T12:00:00+00:00)" in listing
-    assert re.search(r"^\* v0002  week 2023-W14 ", listing, re.M) and re.search(r"^  v0001  week 2023-W15 ", listing, re.M)
+    assert re.search(r"^\* v0002  week 2023-W14 ", listing, re.M) and re.search(
+        r"^  v0001  week 2023-W15 ", listing, re.M
+    )
