@@ -7,14 +7,21 @@ written last, so a load exists only once both files are complete; a crash in bet
 an orphan Parquet file that nothing reads. Files are made read-only after writing.
 
 Landing content identical to the latest load of the same source and parameters creates no new
-load: :func:`land_frame` returns the existing one with ``created=False``.
+load: :func:`land_frame` returns the existing one with ``created=False``. The comparison and the
+write happen under the source's lock (an flock on ``<source>/.lock``), so two identical ingests
+at the same moment land once; holding it, a writer also sweeps what a killed or failed writer
+left (``*.tmp`` files, a Parquet file without its manifest), and a write that fails removes its
+own partial files.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -123,13 +130,45 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _write_once(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(path.name + TMP_SUFFIX)
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     os.chmod(path, 0o444)
+
+
+LOCK_NAME = ".lock"
+TMP_SUFFIX = ".tmp"
+
+
+def sweep_debris(folder: Path) -> list[Path]:
+    """Remove what an interrupted write left in a source folder: ``*.tmp`` files and Parquet files
+    without their manifest (a load exists only once its ``.json`` is written). Call it holding
+    :func:`source_lock`, so no live writer's files are taken for debris."""
+    if not folder.is_dir():
+        return []
+    debris = [path for path in folder.glob(f"*{TMP_SUFFIX}") if path.is_file()]
+    debris += [path for path in folder.glob("*.parquet") if not path.with_suffix(".json").exists()]
+    for path in debris:
+        path.unlink(missing_ok=True)
+    return debris
+
+
+@contextmanager
+def source_lock(root: Path, source_name: str) -> Iterator[Path]:
+    """Hold the source's landing lock (an flock on ``<root>/<source>/.lock``, released on exit or
+    when the process dies) after sweeping the folder's debris; yield the folder."""
+    folder = Path(root) / source_name
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            sweep_debris(folder)
+            yield folder
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _utc(moment: datetime | None) -> datetime:
@@ -157,9 +196,27 @@ def land_frame(
     params = dict(params or {})
     frame, conversions = conform(source, frame)
     digest = content_hash(frame)
-    latest = latest_load(root, source.name, params)
-    if latest is not None and latest.content_hash == digest:
-        return LandResult(latest, created=False)
+    with source_lock(root, source.name):  # the dedupe check and the write are one step
+        latest = latest_load(root, source.name, params)
+        if latest is not None and latest.content_hash == digest:
+            return LandResult(latest, created=False)
+        load = _write_load(source, frame, params, digest, root, origin, fetched_at, available_at, file_name, demo)
+    return LandResult(load, created=True)
+
+
+def _write_load(
+    source: Source,
+    frame: pd.DataFrame,
+    params: dict[str, Any],
+    digest: str,
+    root: Path,
+    origin: str,
+    fetched_at: datetime | None,
+    available_at: datetime | None,
+    file_name: str | None,
+    demo: bool,
+) -> Load:
+    """Write the Parquet file, then the manifest; on any error remove what was written."""
     fetched = _utc(fetched_at)
     available = _utc(available_at) if available_at else fetched
     load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
@@ -183,14 +240,16 @@ def land_frame(
         conversions=[c.as_dict() for c in conversions],
         root=str(root),
     )
-    folder = root / source.name
-    folder.mkdir(parents=True, exist_ok=True)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
-    _write_once(load.parquet_path, sink.getvalue().to_pybytes())
     manifest = {k: v for k, v in asdict(load).items() if k != "root"}
-    _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-    return LandResult(load, created=True)
+    try:
+        _write_once(load.parquet_path, sink.getvalue().to_pybytes())
+        _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    except BaseException:
+        sweep_debris(load.parquet_path.parent)  # the .tmp files and a Parquet file without manifest
+        raise
+    return load
 
 
 def _read_manifest(path: Path, root: Path) -> Load:

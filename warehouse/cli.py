@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -81,29 +80,11 @@ def build(week: str, as_of: str | None, live: bool, force: bool) -> None:
         sys.exit(1)
 
 
-def install_demo_snapshot() -> int:
-    """Copy the embedded demo landing zone into this warehouse's landing zone (idempotent)."""
-    target = paths().landing
-    copied = 0
-    for path in sorted(DEMO_LANDING.rglob("*")):
-        if path.is_dir():
-            continue
-        destination = target / path.relative_to(DEMO_LANDING)
-        if destination.exists():
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        # manifests last, so a load never appears before its Parquet file is complete
-        if path.suffix == ".json":
-            continue
-        shutil.copyfile(path, destination)
-        copied += 1
-    for path in sorted(DEMO_LANDING.rglob("*.json")):
-        destination = target / path.relative_to(DEMO_LANDING)
-        if not destination.exists():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
-            copied += 1
-    return copied
+def install_demo_snapshot():
+    """Install the embedded demo snapshot into this home's landing zone (resumable; see ingestion.demo_snapshot)."""
+    from ingestion.demo_snapshot import install_demo_snapshot as install
+
+    return install()
 
 
 @main.command()
@@ -113,8 +94,13 @@ def demo() -> None:
 
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
-    copied = install_demo_snapshot()
-    click.echo(f"Demo snapshot: {copied} files copied into {paths().landing}", err=True)
+    installed = install_demo_snapshot()
+    line = f"Demo snapshot: {installed.copied} files copied into {paths().landing}, {installed.present} already there"
+    if installed.replaced:
+        names = ", ".join(path.name for path in installed.replaced[:3])
+        more = f" and {len(installed.replaced) - 3} more" if len(installed.replaced) > 3 else ""
+        line += f"; replaced {len(installed.replaced)} damaged file(s): {names}{more}"
+    click.echo(line, err=True)
     click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
     outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
     _report_build(outcome)
