@@ -182,6 +182,7 @@ def test_a_failed_write_removes_its_partial_files(warehouse_home: Paths, monkeyp
 
 def test_identical_ingests_at_the_same_moment_land_once(warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two writers both ask 'is this identical to the latest load?' before either writes."""
+    import contextlib
     import threading
 
     from ingestion import landing
@@ -191,10 +192,9 @@ def test_identical_ingests_at_the_same_moment_land_once(warehouse_home: Paths, m
 
     def latest_then_wait(*args, **kwargs):
         found = original(*args, **kwargs)
-        try:
-            both_looked.wait()  # without a lock both writers get here having seen no load
-        except threading.BrokenBarrierError:
-            pass  # the other writer waits for the lock instead
+        # without a lock both writers get here having seen no load; with it, the other one waits
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looked.wait()
         return found
 
     monkeypatch.setattr(landing, "latest_load", latest_then_wait)
