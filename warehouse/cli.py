@@ -39,23 +39,46 @@ def main() -> None:
 
 
 def _report_build(outcome) -> None:
+    """The build's summary: how it ended, what is published now, where the report and the log are."""
+    from warehouse.publish import versions
+
     p = paths()
     status = "unchanged (skipped)" if outcome.skipped else ("succeeded" if outcome.success else "FAILED")
-    click.echo(
-        f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).",
-        err=True,
-    )
+    run = f" (run {outcome.run_id})" if outcome.run_id else ""
+    click.echo(f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s{run}.", err=True)
+    if outcome.error:
+        click.echo(f"The run stopped: {outcome.error}", err=True)
     if outcome.failures:
         click.echo("Failures:", err=True)
         for failure in outcome.failures:
             click.echo(f"  - {failure}", err=True)
+    described = {v.name: _describe_version(v) for v in versions()}
+    if outcome.published:
+        now = described.get(outcome.version, outcome.version)
+        was = f", replacing {described.get(outcome.previous_version, outcome.previous_version)}"
+        click.echo(f"Published {now}{was if outcome.previous_version else ''}.", err=not outcome.success)
+        if not outcome.success:
+            click.echo(
+                "  The new marts are live for BI tools and `warehouse query`; the steps after publishing failed"
+                " (`warehouse publish --rollback` goes back).",
+                err=True,
+            )
+    elif not outcome.success:
+        if outcome.version:
+            click.echo(
+                "Nothing was published: the serving database keeps its last good version, "
+                f"{described.get(outcome.version, outcome.version)}: {p.serving_db}",
+                err=True,
+            )
+        else:
+            click.echo("Nothing was published (no version is published yet).", err=True)
     if outcome.success:
         click.echo(f"Published database: {p.serving_db}")
         click.echo(f"Parquet exports:    {p.serving_parquet}")
         for report in outcome.report_files:
             click.echo(f"Report:             {report}")
-    elif p.serving_db.exists():
-        click.echo(f"The published database keeps its last good version: {p.serving_db}", err=True)
+    if outcome.log_file and not outcome.success:
+        click.echo(f"Full log: {outcome.log_file}", err=True)
 
 
 @main.command()
@@ -72,12 +95,24 @@ def build(week: str, as_of: str | None, live: bool, force: bool) -> None:
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
-        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force)
+        outcome = _guarded(run_build, week, as_of=_parse_as_of(as_of), live=live, force=force)
     except UnknownWeekError as exc:
         raise click.ClickException(str(exc)) from exc
     _report_build(outcome)
     if not outcome.success:
         sys.exit(1)
+
+
+def _guarded(run, *args, **kwargs):
+    """Run a build; a full disk outside the run itself is one line, not a traceback."""
+    from warehouse.build_log import describe_failure, is_disk_full
+
+    try:
+        return run(*args, **kwargs)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        raise click.ClickException(describe_failure(exc, paths())) from exc
 
 
 def install_demo_snapshot():
@@ -94,7 +129,7 @@ def demo() -> None:
 
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
-    installed = install_demo_snapshot()
+    installed = _guarded(install_demo_snapshot)
     line = f"Demo snapshot: {installed.copied} files copied into {paths().landing}, {installed.present} already there"
     if installed.replaced:
         names = ", ".join(path.name for path in installed.replaced[:3])
@@ -102,7 +137,7 @@ def demo() -> None:
         line += f"; replaced {len(installed.replaced)} damaged file(s): {names}{more}"
     click.echo(line, err=True)
     click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
-    outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
+    outcome = _guarded(run_build, DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
     _report_build(outcome)
     if not outcome.success:
         sys.exit(1)
