@@ -144,7 +144,10 @@ def disagreement_warnings(rows: list[Row]) -> list[str]:
     """A warning per published yoy (monthly 同比, cumulative 累计同比) more than 0.5 pp from the computed one."""
     out = []
     for r in rows:
-        for flag, label, prefix in (("yoy_disagrees", "同比", "yoy_pct"), ("ytd_yoy_disagrees", "累计同比", "ytd_yoy_pct")):
+        for flag, label, prefix in (
+            ("yoy_disagrees", "同比", "yoy_pct"),
+            ("ytd_yoy_disagrees", "累计同比", "ytd_yoy_pct"),
+        ):
             if r.get(flag):
                 out.append(
                     f"{r.get('name')}：公布{label} {num(r.get(f'{prefix}_published'))}% 与按入库数据计算的{label} "
