@@ -147,10 +147,16 @@ def sweep_debris(folder: Path) -> list[Path]:
     """Remove what an interrupted write left in a source folder: ``*.tmp`` files and Parquet files
     without their manifest (a load exists only once its ``.json`` is written). Call it holding
     :func:`source_lock`, so no live writer's files are taken for debris."""
-    if not folder.is_dir():
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file()]  # one listing, no stat per file
+    except FileNotFoundError:
         return []
-    debris = [path for path in folder.glob(f"*{TMP_SUFFIX}") if path.is_file()]
-    debris += [path for path in folder.glob("*.parquet") if not path.with_suffix(".json").exists()]
+    manifests = {name.removesuffix(".json") for name in names if name.endswith(".json")}
+    debris = [
+        folder / name
+        for name in names
+        if name.endswith(TMP_SUFFIX) or (name.endswith(".parquet") and name.removesuffix(".parquet") not in manifests)
+    ]
     for path in debris:
         path.unlink(missing_ok=True)
     return debris
