@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.conform import conform
+from ingestion.conform import Conversion, conform
 from ingestion.periods import period_range
 from ingestion.registry import Source
 from warehouse.settings import paths
@@ -206,7 +206,9 @@ def land_frame(
         latest = latest_load(root, source.name, params)
         if latest is not None and latest.content_hash == digest:
             return LandResult(latest, created=False)
-        load = _write_load(source, frame, params, digest, root, origin, fetched_at, available_at, file_name, demo)
+        load = _write_load(
+            source, frame, params, digest, conversions, root, origin, fetched_at, available_at, file_name, demo
+        )
     return LandResult(load, created=True)
 
 
@@ -215,6 +217,7 @@ def _write_load(
     frame: pd.DataFrame,
     params: dict[str, Any],
     digest: str,
+    conversions: list[Conversion],
     root: Path,
     origin: str,
     fetched_at: datetime | None,
