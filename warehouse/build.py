@@ -74,7 +74,7 @@ class BuildOutcome:
     @property
     def published(self) -> bool:
         """A new version went live during this build."""
-        return self.version is not None and self.version != self.previous_version
+        return not self.skipped and self.version is not None and self.version != self.previous_version
 
 
 def _unchanged_since_last_build(p: Paths, inputs: BuildInputs) -> dict | None:
@@ -127,6 +127,7 @@ def run_build(
                 report_files=record["report_files"],
                 skipped=True,
                 version=record["version"],
+                previous_version=record["version"],
             )
     import dagster as dg
     from dagster._core.utils import make_new_run_id
