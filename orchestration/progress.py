@@ -41,7 +41,8 @@ class Stage:
     skipped_steps: int = 0
     materialized: int = 0
     checks_passed: int = 0
-    checks_failed: int = 0
+    checks_warned: int = 0  # failed with severity WARN (reported, not blocking)
+    checks_failed: int = 0  # failed with severity ERROR (blocking)
     started: float | None = None
     finished: float | None = None
     notes: list[str] = field(default_factory=list)  # e.g. the published version
@@ -55,25 +56,33 @@ class Stage:
         parts = []
         if self.materialized and self.label in NOUNS:
             parts.append(f"{self.materialized} {NOUNS[self.label]}")
-        if self.checks_passed or self.checks_failed:
+        if self.checks_passed or self.checks_warned or self.checks_failed:
             noun = {"dbt": "tests", "check": "suites"}.get(self.label, "checks")
-            parts.append(
-                f"{self.checks_passed} {noun} passed" + (f", {self.checks_failed} failed" if self.checks_failed else "")
-            )
+            parts.append(f"{self.checks_passed} {noun} passed")
+            if self.checks_warned:
+                parts.append(f"{self.checks_warned} with warnings (see the log)")
+            if self.checks_failed:
+                parts.append(f"{self.checks_failed} failed")
         parts += self.notes
         if self.failed_steps:
             parts.append(f"{self.failed_steps} step(s) failed")
         if self.skipped_steps:
             parts.append(f"{self.skipped_steps} skipped")
+        if self.not_run and self.reported:
+            parts.append(f"{self.not_run} not run")
         return ", ".join(parts) or f"{len(self.steps)} step(s)"
 
+    @property
+    def not_run(self) -> int:
+        return len(self.steps - self.done_steps)
+
     def symbol(self) -> str:
-        """✓ all done, ✗ a step failed, ! a check failed or a step was skipped, - all skipped."""
-        if self.failed_steps:
+        """✓ all done, ✗ a step or a blocking check failed, ! warnings or steps not run, - nothing ran."""
+        if self.failed_steps or self.checks_failed:
             return "✗"
         if self.skipped_steps == len(self.steps):
             return "-"
-        if self.skipped_steps or self.checks_failed:
+        if self.skipped_steps or self.checks_warned or self.not_run:
             return "!"
         return "✓"
 
@@ -195,8 +204,9 @@ class ProgressHandler(logging.Handler):
         summary = stage.summary() + (", interrupted" if interrupted else "")
         self._say(f"  {'✗' if interrupted else stage.symbol()} {stage.label:<8}{summary} ({took:.1f} s)")
 
-    def close_stages(self) -> None:
-        """At the end of a run: report the stages that did not finish (the run stopped) or never ran."""
+    def close_stages(self, *, stopped: bool = False) -> None:
+        """At the end of a run: report the stages that did not finish or never ran. ``stopped``: the run
+        itself broke off (an error outside the steps), so an unfinished stage was interrupted."""
         order = list(STAGE_LABELS.values())
         stages = sorted(
             dict.fromkeys(self.stages.values()), key=lambda st: order.index(st.label) if st.label in order else 99
@@ -205,7 +215,7 @@ class ProgressHandler(logging.Handler):
             if stage.reported:
                 continue
             if stage.started is not None:
-                self._finish_stage(stage, interrupted=not stage.complete)
+                self._finish_stage(stage, interrupted=stopped and not stage.complete)
             else:
                 stage.reported = True
                 self._say(f"  - {stage.label:<8}not run")
@@ -280,14 +290,18 @@ class ProgressHandler(logging.Handler):
         if evaluation.passed:
             stage.checks_passed += 1
             return
-        stage.checks_failed += 1
         key = "/".join(evaluation.asset_key.path)
         severity = getattr(evaluation.severity, "value", str(evaluation.severity))
         text = (evaluation.description or "").strip()
         line = f"check {evaluation.check_name} on {key} failed [{severity}]"
-        if severity == "ERROR":
+        detail = f"  ! {line}" + (f"\n      {text.replace(chr(10), chr(10) + '      ')}" if text else "")
+        if severity == "ERROR":  # blocking: at once, in full, and in the summary
+            stage.checks_failed += 1
             self.failures.append(f"{line}: {text}")
-        self._say(f"  ! {line}" + (f"\n      {text.replace(chr(10), chr(10) + '      ')}" if text else ""))
+            self._say(detail)
+        else:  # a warning (e.g. a stale source): counted on the stage's line, in full in the log
+            stage.checks_warned += 1
+            self._record(detail)
 
 
 PROGRESS = ProgressHandler()

@@ -19,7 +19,7 @@ class Terminal(io.StringIO):
         return True
 
 
-def _job(fail_model: bool = False) -> dg.JobDefinition:
+def _job(fail_model: bool = False, stale_b: bool = False) -> dg.JobDefinition:
     """A miniature weekly build: two landing assets with checks, dbt-like models, publish, report."""
 
     @dg.asset(key=["landing", "a"])
@@ -36,6 +36,10 @@ def _job(fail_model: bool = False) -> dg.JobDefinition:
 
     @dg.asset_check(asset=landing_b, name="great_expectations", blocking=True)
     def check_b() -> dg.AssetCheckResult:
+        if stale_b:
+            return dg.AssetCheckResult(
+                passed=False, severity=dg.AssetCheckSeverity.WARN, description="b: 1 failed (warning only)\n- stale"
+            )
         return dg.AssetCheckResult(passed=True)
 
     @dg.multi_asset(
@@ -104,6 +108,21 @@ def test_a_terminal_gets_a_progress_bar_for_a_long_stage() -> None:
     assert re.search(r"\r\033\[K  … dbt     \[[#-]{24}\] \d/3  dbt_models", output)
     final = [line.split("\r\033[K")[-1] for line in output.split("\n") if line]
     assert [line.split()[1] for line in final] == ["land", "check", "dbt", "publish", "report"]
+
+
+def test_a_warning_is_counted_on_its_stage_and_detailed_in_the_log() -> None:
+    stream = io.StringIO()
+    log = _run(_job(stale_b=True), stream)
+    lines = stream.getvalue().splitlines()
+    assert any(re.match(r"  ! check   1 suites passed, 1 with warnings \(see the log\) \(", line) for line in lines), (
+        lines
+    )
+    assert "stale" not in stream.getvalue()
+    assert (
+        "  ! check great_expectations on landing/b failed [WARN]\n      b: 1 failed (warning only)\n      - stale"
+        in log
+    )
+    assert PROGRESS.failures == []  # a warning does not fail the build
 
 
 def test_a_failure_is_printed_at_once_and_marks_its_stage() -> None:

@@ -172,7 +172,7 @@ def run_build(
             error = describe_failure(exc, p)
             traceback.print_exc(file=log)
         finally:
-            handler.close_stages()
+            handler.close_stages(stopped=error is not None)
     if log.lost:
         handler.failures.append(f"the build log {log.path} is incomplete: it could not be written")
     log.close()
