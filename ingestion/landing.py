@@ -10,14 +10,21 @@ is recorded in the zone's catalogue (``ingestion/catalogue.py``), which is what 
 Landing content identical to the latest load of the same source and parameters creates no new
 load: :func:`land_frame` returns the existing one with ``created=False``. Content landed with an
 explicit ``available_at`` repeats a load only with the same content and moment: the same file
-landed again with ``--available-at`` (a backfill first landed without it) is a new load.
+landed again with ``--available-at`` (a backfill first landed without it) is a new load. The comparison
+and the write happen under the landing lock (the catalogue's) and the source's lock (an flock on
+``<source>/.lock``), so two identical ingests at the same moment land once; holding it, a writer
+also sweeps what a killed or failed writer left (``*.tmp`` files, a Parquet file without its
+manifest), and a write that fails removes its own partial files.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -29,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ingestion.conform import conform
+from ingestion.conform import Conversion, conform
 from ingestion.periods import period_range
 from ingestion.registry import Source
 from warehouse.settings import paths
@@ -126,13 +133,51 @@ def _to_arrow(frame: pd.DataFrame) -> pa.Table:
 
 
 def _write_once(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(path.name + TMP_SUFFIX)
     with open(tmp, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     os.chmod(path, 0o444)
+
+
+LOCK_NAME = ".lock"
+TMP_SUFFIX = ".tmp"
+
+
+def sweep_debris(folder: Path) -> list[Path]:
+    """Remove what an interrupted write left in a source folder: ``*.tmp`` files and Parquet files
+    without their manifest (a load exists only once its ``.json`` is written). Call it holding
+    :func:`source_lock`, so no live writer's files are taken for debris."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.is_file()]  # one listing, no stat per file
+    except FileNotFoundError:
+        return []
+    manifests = {name.removesuffix(".json") for name in names if name.endswith(".json")}
+    debris = [
+        folder / name
+        for name in names
+        if name.endswith(TMP_SUFFIX) or (name.endswith(".parquet") and name.removesuffix(".parquet") not in manifests)
+    ]
+    for path in debris:
+        path.unlink(missing_ok=True)
+    return debris
+
+
+@contextmanager
+def source_lock(root: Path, source_name: str) -> Iterator[Path]:
+    """Hold the source's landing lock (an flock on ``<root>/<source>/.lock``, released on exit or
+    when the process dies) after sweeping the folder's debris; yield the folder."""
+    folder = Path(root) / source_name
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            sweep_debris(folder)
+            yield folder
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _utc(moment: datetime | None) -> datetime:
@@ -162,47 +207,67 @@ def land_frame(
     params = dict(params or {})
     frame, conversions = conform(source, frame)
     digest = content_hash(frame)
-    fetched = _utc(fetched_at)
-    available = _utc(available_at) if available_at else fetched
     catalogue = catalogue_of(root)
     # exclusive from the "identical to an earlier load?" check until the catalogue row is
     # written: two processes landing the same content cannot both create a load
-    with catalogue.lock.held(exclusive=True):
-        same = _identical_load(root, source.name, params, digest, available if available_at else None)
+    with catalogue.lock.held(exclusive=True), source_lock(root, source.name):
+        same = _identical_load(root, source.name, params, digest, _utc(available_at) if available_at else None)
         if same is not None:
             return LandResult(same, created=False)
-        table = _to_arrow(frame)
-        first, last = period_range(source, frame, params, fetched)
-        sink = pa.BufferOutputStream()
-        pq.write_table(table, sink, compression="zstd")
-        load_id = (
-            f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
+        load = _write_load(
+            source, frame, params, digest, conversions, root, origin, fetched_at, available_at, file_name, demo
         )
-        load = Load(
-            load_id=load_id,
-            source=source.name,
-            params=params,
-            fetched_at=fetched.isoformat(),
-            available_at=available.isoformat(),
-            rows=len(frame),
-            columns=[[f.name, str(f.type)] for f in table.schema],
-            content_hash=digest,
-            origin=origin,
-            akshare_version=akshare_version() if source.kind == "akshare" else None,
-            file_name=file_name,
-            demo=demo,
-            period_min=first.isoformat() if first else None,
-            period_max=last.isoformat() if last else None,
-            conversions=[c.as_dict() for c in conversions],
-            root=str(root),
-        )
-        folder = root / source.name
-        folder.mkdir(parents=True, exist_ok=True)
-        _write_once(load.parquet_path, sink.getvalue().to_pybytes())
-        manifest = {k: v for k, v in asdict(load).items() if k != "root"}
-        _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
         catalogue.record(load)
     return LandResult(load, created=True)
+
+
+def _write_load(
+    source: Source,
+    frame: pd.DataFrame,
+    params: dict[str, Any],
+    digest: str,
+    conversions: list[Conversion],
+    root: Path,
+    origin: str,
+    fetched_at: datetime | None,
+    available_at: datetime | None,
+    file_name: str | None,
+    demo: bool,
+) -> Load:
+    """Write the Parquet file, then the manifest; on any error remove what was written."""
+    fetched = _utc(fetched_at)
+    available = _utc(available_at) if available_at else fetched
+    load_id = f"{fetched:%Y%m%dT%H%M%S%f}Z-" + hashlib.sha256((digest + params_key(params)).encode()).hexdigest()[:10]
+    table = _to_arrow(frame)
+    first, last = period_range(source, frame, params, fetched)
+    load = Load(
+        load_id=load_id,
+        source=source.name,
+        params=params,
+        fetched_at=fetched.isoformat(),
+        available_at=available.isoformat(),
+        rows=len(frame),
+        columns=[[f.name, str(f.type)] for f in table.schema],
+        content_hash=digest,
+        origin=origin,
+        akshare_version=akshare_version() if source.kind == "akshare" else None,
+        file_name=file_name,
+        demo=demo,
+        period_min=first.isoformat() if first else None,
+        period_max=last.isoformat() if last else None,
+        conversions=[c.as_dict() for c in conversions],
+        root=str(root),
+    )
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    manifest = {k: v for k, v in asdict(load).items() if k != "root"}
+    try:
+        _write_once(load.parquet_path, sink.getvalue().to_pybytes())
+        _write_once(load.manifest_path, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    except BaseException:
+        sweep_debris(load.parquet_path.parent)  # the .tmp files and a Parquet file without manifest
+        raise
+    return load
 
 
 def read_manifest(path: Path, root: Path) -> Load:

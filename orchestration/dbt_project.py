@@ -56,8 +56,12 @@ def dbt_env() -> dict[str, str]:
 
 
 def dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    return str(candidate) if candidate.exists() else "dbt"
+    """dbt through ``warehouse-dbt`` (orchestration/dbt_child.py), which dies with the process that runs it."""
+    for name in ("warehouse-dbt", "dbt"):
+        candidate = Path(sys.executable).parent / name
+        if candidate.exists():
+            return str(candidate)
+    return "dbt"
 
 
 def ensure_manifest(force: bool = False) -> Path:

@@ -2,7 +2,6 @@
 
 import fcntl
 import os
-import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import dagster as dg
 from pydantic import PrivateAttr
 
+from orchestration.progress import PROGRESS
 from warehouse.calendar import get_week
 from warehouse.settings import paths
 
@@ -96,7 +96,7 @@ class WriterLock(dg.ConfigurableResource):
                     holder = handle.read().strip() or "?"
                     message = f"waiting for another build (pid {holder}) to release {lock_path}"
                     context.log.info(message)
-                    print(f"  … {message}", file=sys.stderr, flush=True)
+                    PROGRESS.notice(f"  … {message}")  # on the terminal of a CLI build
                 if time.monotonic() > deadline:
                     handle.close()
                     raise TimeoutError(

@@ -51,7 +51,8 @@ DDL = {
     "mart_industry_cycle_monthly": "month date, category varchar, indicator varchar, indicator_name varchar, segment varchar, "
     "value double, unit varchar, mom_pct double, yoy_pct double, yoy_pct_prev double, yoy_change_pp double, "
     "yoy_3m_pct double, ytd_value double, ytd_yoy_pct double, yoy_pct_published double, yoy_pct_computed double, "
-    "yoy_disagrees boolean, published_at timestamptz",
+    "yoy_disagrees boolean, ytd_yoy_pct_published double, ytd_yoy_pct_computed double, ytd_yoy_disagrees boolean, "
+    "published_at timestamptz",
     "mart_paper_prices_weekly": "week_id varchar, price_date date, product varchar, product_name varchar, price double, "
     "unit varchar, prev_price_date date, prev_price double, wow_pct double, published_at timestamptz",
     "mart_fund_flows_weekly": "week_id varchar, week_start date, week_end date, flow varchar, flow_name varchar, "
@@ -477,6 +478,9 @@ def _month_rows(
                 ytd_yoy,
                 yoy,
                 None if yoy is None else round(yoy + 0.1, 2),
+                False,
+                ytd_yoy,
+                None if ytd_yoy is None else round(ytd_yoy + 0.1, 2),
                 False,
                 published,
                 source,

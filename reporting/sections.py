@@ -109,10 +109,20 @@ def weekly_as_of(ctx: Context, rows: list[Row] | None = None) -> str:
     week = ctx.week
     text = f"数据截至：{week.last_trading_day.isoformat()}（{week.week_id}，{len(week.trading_days)}个交易日）"
     covered = {r.get("days_covered") for r in rows or [] if r.get("days_covered") is not None}
-    partial = sorted(d for d in covered if d < len(week.trading_days))
+    partial = sorted(d for d in covered if 0 < d < len(week.trading_days))
     if partial:
         text += f"；部分指标仅覆盖前{partial[0]}个交易日（发布时滞）"
+    empty = [str(r.get("name")) for r in rows or [] if r.get("days_covered") == 0]
+    if empty:
+        text += f"；{'、'.join(empty)}本周无数据"
     return text
+
+
+def days_text(row: Row) -> str:
+    """覆盖交易日: ``4/5``, or 「本周无数据」 and the source(s) with nothing for the week."""
+    if row.get("days_covered") == 0:
+        return f"本周无数据（{row.get('source_name') or '来源未知'}）"
+    return f"{row.get('days_covered')}/{row.get('trading_days')}"
 
 
 def _shanghai_day(moment: Any) -> str:
@@ -134,13 +144,18 @@ def monthly_as_of(month: date | None, rows: list[Row]) -> str:
 
 
 def disagreement_warnings(rows: list[Row]) -> list[str]:
+    """A warning per published yoy (monthly 同比, cumulative 累计同比) more than 0.5 pp from the computed one."""
     out = []
     for r in rows:
-        if r.get("yoy_disagrees"):
-            out.append(
-                f"{r.get('name')}：公布同比 {num(r.get('yoy_pct_published'))}% 与按入库数据计算的同比 "
-                f"{num(r.get('yoy_pct_computed'))}% 相差超过0.5个百分点。"
-            )
+        for flag, label, prefix in (
+            ("yoy_disagrees", "同比", "yoy_pct"),
+            ("ytd_yoy_disagrees", "累计同比", "ytd_yoy_pct"),
+        ):
+            if r.get(flag):
+                out.append(
+                    f"{r.get('name')}：公布{label} {num(r.get(f'{prefix}_published'))}% 与按入库数据计算的{label} "
+                    f"{num(r.get(f'{prefix}_computed'))}% 相差超过0.5个百分点。"
+                )
     return out
 
 
@@ -256,7 +271,7 @@ def market_review(ctx: Context) -> Section:
                 Column("szse_avg_cny_100m", "其中深市(亿元)", "num", 1),
                 Column("days_text", "覆盖交易日", "text"),
             ],
-            [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in turnover],
+            [{**r, "days_text": days_text(r)} for r in turnover],
             as_of=weekly_as_of(ctx, turnover),
             sources=turnover_sources,
             empty_text=missing_text("mart_turnover_weekly", m),
@@ -297,7 +312,7 @@ def market_review(ctx: Context) -> Section:
                 Column("change", "变化", "signed", 1),
                 Column("days_text", "覆盖交易日", "text"),
             ],
-            [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in connect],
+            [{**r, "days_text": days_text(r)} for r in connect],
             as_of=weekly_as_of(ctx, connect),
             sources=source_names(connect, "stock_hsgt_hist_em"),
             empty_text=missing_text("mart_fund_flows_weekly", m),
@@ -675,7 +690,7 @@ def fund_flows(ctx: Context) -> Section:
                 Column("change", "变化", "signed", 1),
                 Column("days_text", "覆盖交易日", "text"),
             ],
-            [{**r, "days_text": f"{r.get('days_covered')}/{r.get('trading_days')}"} for r in flows],
+            [{**r, "days_text": days_text(r)} for r in flows],
             as_of=weekly_as_of(ctx, flows),
             notes=[
                 "融资净买入 = 融资余额的周度变化（Δ融资余额）；两融数据T+1日公布，覆盖交易日少于本周交易日时为报告时点已公布的部分。",

@@ -143,6 +143,23 @@ def test_weekly_fund_flows(built) -> None:
     assert flows["planned_reduction"][0] == pytest.approx(exp["planned_w15"])
 
 
+def test_every_flow_has_a_row_in_every_week_and_an_empty_week_says_so(built) -> None:
+    """No data for a flow in a week with trading days is a row with days_covered = 0, not a missing row."""
+    con, _ = built
+    per_week = con.execute(
+        "select week_id, count(*), count(distinct flow) from marts.mart_fund_flows_weekly group by week_id"
+    ).fetchall()
+    assert per_week and all(rows == flows == 11 for _, rows, flows in per_week), per_week
+    # ETF shares of W13 are not landed, so W14 has no change of shares to report
+    row = one(
+        con,
+        "select value, days_covered, trading_days, source_name, prev_value, loaded_at is not null "
+        "from marts.mart_fund_flows_weekly where week_id = '2023-W14' and flow = 'etf_net_subscription_shares'",
+    )
+    assert row == (None, 0, 4, "fund_etf_scale_sse,fund_scale_daily_szse", None, True)
+    assert one(con, "select count(*) from marts.mart_fund_flows_weekly where week_id > '2023-W15'") == 0
+
+
 def test_etf_groups(built) -> None:
     con, exp = built
     rows = dict(
@@ -239,6 +256,11 @@ def test_industry_cycle_metrics(built) -> None:
     assert value("caam_total_sales", "mom_pct") == pytest.approx(exp["caam_total_sales_mom"])
     assert value("caam_total_sales", "ytd_value") == pytest.approx(exp["caam_total_sales_ytd"])
     assert value("caam_total_sales", "ytd_yoy_pct") == pytest.approx(6.0)  # published cumulative yoy
+    # the published cumulative yoy is checked against the landed months like the monthly one
+    assert value("caam_total_sales", "ytd_yoy_pct_published") == pytest.approx(6.0)
+    assert value("caam_total_sales", "ytd_yoy_pct_computed") == pytest.approx((670.1 / 603.0 - 1) * 100)
+    assert value("caam_total_sales", "ytd_yoy_disagrees") is True
+    assert value("ccma_excavator_sales", "ytd_yoy_disagrees") is True  # published -25.53, computed +5.97
     assert value("sia_world", "yoy_change_pp", "2023-02-01") == pytest.approx(exp["sia_world_change_pp"])
     # CPCA: the 2022 values of the April 2023 snapshot replace those of December 2022
     assert value("cpca_narrow_wholesale", "yoy_pct") == pytest.approx(exp["cpca_narrow_wholesale_yoy_2023_03"])

@@ -141,3 +141,71 @@ def test_the_landing_view_reads_loads_of_different_shapes_by_column_name(warehou
     ]
     exports = dict(zip(later["月份"], later["当月出口额-金额"], strict=True))
     assert [r[1] for r in rows[2:]] == [exports["2023年04月份"], exports["2023年05月份"]]  # by name, not position
+
+
+def test_a_write_sweeps_what_a_killed_writer_left(warehouse_home: Paths) -> None:
+    first = land_frame(HGJCK, _frame(), {}, origin="test", fetched_at=datetime(2023, 4, 13, tzinfo=UTC)).load
+    folder = first.parquet_path.parent
+    (folder / "20230414T000000000000Z-0123456789.json.tmp").write_bytes(b'{"load_id": "2023')  # cut short
+    orphan = folder / "20230414T000000000000Z-abcdefabcd.parquet"  # its manifest never written
+    orphan.write_bytes(first.parquet_path.read_bytes())
+    changed = _frame()
+    changed.loc[0, "当月出口额-金额"] += 1
+    second = land_frame(HGJCK, changed, {}, origin="test").load
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        p.name for ld in (first, second) for p in (ld.parquet_path, ld.manifest_path)
+    )
+    assert [ld.load_id for ld in list_loads(source=HGJCK.name)] == [first.load_id, second.load_id]
+
+
+def test_a_failed_write_removes_its_partial_files(warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from ingestion import landing
+
+    original = landing._write_once
+
+    def disk_full_at_the_manifest(path: Path, data: bytes) -> None:
+        if path.suffix == ".json":
+            path.with_name(path.name + ".tmp").write_bytes(data[:10])
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        original(path, data)
+
+    monkeypatch.setattr(landing, "_write_once", disk_full_at_the_manifest)
+    with pytest.raises(OSError, match="No space left"):
+        land_frame(HGJCK, _frame(), {}, origin="test")
+    folder = warehouse_home.landing / HGJCK.name
+    assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == []  # no .tmp, no orphan Parquet
+    monkeypatch.setattr(landing, "_write_once", original)
+    assert land_frame(HGJCK, _frame(), {}, origin="test").created  # and the retry lands
+
+
+def test_identical_ingests_at_the_same_moment_land_once(warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two writers both ask 'is this identical to the latest load?' before either writes."""
+    import contextlib
+    import threading
+
+    from ingestion import landing
+
+    both_looked = threading.Barrier(2, timeout=2)
+    original = landing.latest_load
+
+    def latest_then_wait(*args, **kwargs):
+        found = original(*args, **kwargs)
+        # without a lock both writers get here having seen no load; with it, the other one waits
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_looked.wait()
+        return found
+
+    monkeypatch.setattr(landing, "latest_load", latest_then_wait)
+    results: list = []
+    writers = [
+        threading.Thread(target=lambda: results.append(land_frame(HGJCK, _frame(), {}, origin="test")))
+        for _ in range(2)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=30)
+    assert sorted(r.created for r in results) == [False, True]
+    assert len(list_loads(source=HGJCK.name)) == 1

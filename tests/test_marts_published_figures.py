@@ -85,3 +85,15 @@ def test_every_published_row_is_marked_demo(serving_connection) -> None:
     for mart in marts:
         not_demo = serving_connection.execute(f"select count(*) from marts.{mart} where not is_demo").fetchone()[0]
         assert not_demo == 0, f"{mart}: {not_demo} rows of the demo build are not marked is_demo"
+
+
+def test_a_published_cumulative_yoy_that_disagrees_with_the_landed_months_is_flagged(serving_connection) -> None:
+    """The probe of issue 16: CCMA's February 2023 excavator 累计同比 is −22.94 %, the landed months give
+    −20.38 %; report_spec asks for a warning above 0.5 pp on every published yoy."""
+    published, computed, flagged = serving_connection.execute(
+        "select ytd_yoy_pct_published, ytd_yoy_pct_computed, ytd_yoy_disagrees from marts.mart_industry_cycle_monthly "
+        "where indicator = 'ccma_excavator_sales' and month = date '2023-02-01'"
+    ).fetchone()
+    assert published == pytest.approx(-22.94)
+    assert computed == pytest.approx(-20.38, abs=0.005)
+    assert flagged is True

@@ -99,12 +99,14 @@ def test_versions_history_pruning_and_rollback(warehouse_home: Paths) -> None:
     assert _publish(p, seed=9, keep=3) == 6
     with serving() as con:
         assert [r[0] for r in con.execute("select version from meta.versions order by 1").fetchall()] == [1, 2, 3, 4, 6]
+    # the kept three are 6 and its rollback chain (4, 3), not the rolled-back 5
+    assert [v.number for v in versions(p)] == [3, 4, 6]
     assert rollback(p).number == 4  # not 5, which was rolled back
-    assert [v.number for v in versions(p)] == [4, 5, 6]
-    with pytest.raises(PublishError, match="no version published before v0004 is kept"):
-        rollback(p)  # 3 was pruned
+    assert rollback(p).number == 3
+    with pytest.raises(PublishError, match="no version published before v0003 is kept"):
+        rollback(p)  # 1 and 2 were pruned
     events = [json.loads(line)["event"] for line in (p.serving / "publish.log").read_text().splitlines()]
-    assert events == ["publish"] * 5 + ["rollback", "publish", "rollback"]
+    assert events == ["publish"] * 5 + ["rollback", "publish", "rollback", "rollback"]
 
 
 def test_cli_rollback(warehouse_home: Paths) -> None:

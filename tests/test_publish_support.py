@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -112,7 +113,11 @@ def start_build(p: Paths, log_dir: Path, *args: str, env: dict[str, str] | None 
 
 
 def build_output(log_dir: Path) -> str:
-    return (log_dir / "stdout.txt").read_text() + (log_dir / "stderr.txt").read_text()
+    """What the build printed, followed by its build log (one line per step, dbt's output), if it named one."""
+    printed = (log_dir / "stdout.txt").read_text() + (log_dir / "stderr.txt").read_text()
+    match = re.search(r"^\s*(?:Full log|Log): (\S+\.log)$", printed, re.M)
+    log = Path(match.group(1)) if match else None
+    return printed + (f"\n--- {log}\n" + log.read_text(errors="replace") if log and log.exists() else "")
 
 
 READER_SCRIPT = r'''

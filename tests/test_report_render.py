@@ -194,3 +194,44 @@ def test_a_missing_mart_is_said_not_hidden(tmp_path: Path, monkeypatch: pytest.M
     con.close()
     text = _render().markdown.read_text(encoding="utf-8")
     assert "（数据暂缺：marts.mart_etf_flows_weekly 未发布）" in text
+
+
+def test_a_published_cumulative_yoy_that_disagrees_is_flagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """report_spec: every published yoy more than 0.5 pp from the computed one is a warning, the
+    cumulative (累计同比) one as well as the monthly one."""
+    import duckdb
+
+    p = _home(tmp_path, monkeypatch)
+    db = build_sample_warehouse(p.home)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "update marts.mart_industry_cycle_monthly set ytd_yoy_pct_computed = -24.0, ytd_yoy_disagrees = true "
+        "where indicator = 'ccma_excavator_sales' and month = date '2023-03-01'"
+    )
+    con.close()
+    text = _render().markdown.read_text(encoding="utf-8")
+    machinery = text.split("### 工程机械销量")[1].split("###")[0]
+    assert "挖掘机：公布累计同比 -25.53% 与按入库数据计算的累计同比 -24.00% 相差超过0.5个百分点。" in machinery
+    assert "装载机：公布累计同比" not in machinery  # -7.88 vs -7.78: within 0.5 pp
+
+
+def test_a_flow_without_data_this_week_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A week with trading days but no northbound data: the row is there, with 本周无数据 and its source."""
+    import duckdb
+
+    p = _home(tmp_path, monkeypatch)
+    db = build_sample_warehouse(p.home)
+    con = duckdb.connect(str(db))
+    con.execute(
+        "update marts.mart_fund_flows_weekly set value = null, change = null, days_covered = 0, "
+        "source_name = 'stock_hsgt_hist_em' where week_id = '2023-W15' and flow = 'northbound_net_buy'"
+    )
+    con.close()
+    text = _render().markdown.read_text(encoding="utf-8")
+    flows = text.split("### 资金流向汇总")[1].split("###")[0]
+    row = next(line for line in flows.splitlines() if line.startswith("| 北向资金净买入 |"))
+    assert "本周无数据（stock_hsgt_hist_em）" in row and "47.6" not in row
+    assert "北向资金净买入本周无数据" in flows  # in the as-of line under the table
+    assert "北上资金本周" not in _sections(text)["4. 资金·众寡"]  # no sentence about a figure that is missing
+    connect = text.split("### 沪深港通资金")[1].split("###")[0]
+    assert "本周无数据（stock_hsgt_hist_em）" in connect

@@ -7,10 +7,13 @@ Dagster UI's run history.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sys
 import time
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +33,12 @@ run_coordinator:
     tag_concurrency_limits:
       - key: "warehouse/writer"
         limit: 1
+# The daemon (`warehouse ui`) fails runs that never started (their process died after creating
+# them) and runs that hang; the CLI fails dead CLI runs itself when the next build starts.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 600
+  poll_interval_seconds: 60
 """
 
 
@@ -38,7 +47,8 @@ def ensure_dagster_home(p: Paths | None = None) -> Path:
     home = p.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():  # written whole (two first builds may start at once)
+    # written whole (two first builds may start at once); a file this CLI wrote is kept current
+    if not config.exists() or (config.read_text().startswith(DAGSTER_YAML[:40]) and config.read_text() != DAGSTER_YAML):
         tmp = config.with_name(f"dagster.yaml.{os.getpid()}.tmp")
         tmp.write_text(DAGSTER_YAML)
         os.replace(tmp, config)
@@ -56,7 +66,15 @@ class BuildOutcome:
     failures: list[str] = field(default_factory=list)
     report_files: list[str] = field(default_factory=list)
     skipped: bool = False
-    version: str | None = None
+    version: str | None = None  # the version current after the build
+    previous_version: str | None = None  # the version current before it
+    log_file: str | None = None
+    error: str | None = None  # what stopped the run itself (e.g. a full disk), not a failed step
+
+    @property
+    def published(self) -> bool:
+        """A new version went live during this build."""
+        return not self.skipped and self.version is not None and self.version != self.previous_version
 
 
 def _unchanged_since_last_build(p: Paths, inputs: BuildInputs) -> dict | None:
@@ -111,44 +129,90 @@ def run_build(
                 report_files=record["report_files"],
                 skipped=True,
                 version=record["version"],
+                previous_version=record["version"],
             )
     import dagster as dg
+    from dagster._core.utils import make_new_run_id
 
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
-    from orchestration.progress import PROGRESS
+    from orchestration.progress import PROGRESS, plan_stages
+    from warehouse.build_log import describe_failure, open_build_log
     from warehouse.publish import current_version
 
     as_of_text = as_of.isoformat()
-    handler = PROGRESS.reset(stream)
+    previous = current_version(p)
     job = defs.resolve_job_def(WEEKLY_BUILD)
-    with dg.DagsterInstance.get() as instance:
-        _fail_abandoned_runs(instance)
-        result = job.execute_in_process(
-            partition_key=week,
-            run_config={
-                "resources": {"build": {"config": {"as_of": as_of_text, "live": live, "full_refresh": full_refresh}}},
-                "loggers": {"progress": {}},
-            },
-            instance=instance,
-            raise_on_error=False,
-            tags={"warehouse/cli": "build", "warehouse/pid": str(os.getpid()), "warehouse/host": socket.gethostname()},
-        )
-    report_folder = p.reports / week
-    files = sorted(str(f) for f in report_folder.glob("summary.*")) if result.success else []
+    run_id = make_new_run_id()
+    log = open_build_log(p, week, run_id)
+    print(f"  Log: {log.path}", file=stream, flush=True)
+    handler = PROGRESS.reset(stream, log=log, stages=plan_stages(job))
+    success, error = False, None
+    # dagster-dbt echoes dbt's per-node log to standard output, libraries write warnings and errors
+    # to standard error: both into the log file; the terminal gets the progress lines only
+    with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), _unraisable_to(log):
+        try:
+            with dg.DagsterInstance.get() as instance:
+                _fail_abandoned_runs(instance)
+                result = job.execute_in_process(
+                    partition_key=week,
+                    run_config={
+                        "resources": {
+                            "build": {"config": {"as_of": as_of_text, "live": live, "full_refresh": full_refresh}}
+                        },
+                        "loggers": {"progress": {}},
+                    },
+                    instance=instance,
+                    raise_on_error=False,
+                    run_id=run_id,
+                    tags={
+                        "warehouse/cli": "build",
+                        "warehouse/pid": str(os.getpid()),
+                        "warehouse/host": socket.gethostname(),
+                    },
+                )
+            success = result.success
+        except Exception as exc:  # the run itself broke (its storage on a full disk, …), not a step
+            error = describe_failure(exc, p)
+            traceback.print_exc(file=log)
+        finally:
+            handler.close_stages(stopped=error is not None)
+    if log.lost:
+        handler.failures.append(f"the build log {log.path} is incomplete: it could not be written")
+    log.close()
+    files = sorted(str(f) for f in (p.reports / week).glob("summary.*")) if success else []
     version = current_version(p)
-    if result.success and not live:
+    if success and not live:
         write_record(p, inputs, version.name if version else None, files)
     return BuildOutcome(
         week=week,
         as_of=as_of_text,
-        success=result.success,
-        run_id=result.run_id,
+        success=success,
+        run_id=run_id,
         seconds=time.monotonic() - started,
         failures=handler.failures,
         report_files=files,
         version=version.name if version else None,
+        previous_version=previous.name if previous else None,
+        log_file=str(log.path),
+        error=error,
     )
+
+
+@contextlib.contextmanager
+def _unraisable_to(log: Any) -> Iterator[None]:
+    """Exceptions Python cannot raise (in a finalizer, "Exception ignored in …") go to the log too."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        print(f"Exception ignored in {unraisable.object!r}:", file=log)
+        traceback.print_exception(unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback, file=log)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
 
 
 def _process_alive(pid: int) -> bool:
@@ -167,14 +231,17 @@ def _process_alive(pid: int) -> bool:
 def _fail_abandoned_runs(instance: Any) -> list[str]:
     """Mark earlier CLI builds of this home whose process died (SIGKILL, OOM, power loss) as failed.
 
-    Such a run stays STARTED in the run storage forever, and the run queue's ``warehouse/writer``
-    limit of one would hold every queued UI or scheduled run back behind it.
+    Such a run stays NOT_STARTED (killed between its creation and its first step) or STARTED in
+    the run storage forever, and the run queue's ``warehouse/writer`` limit of one would hold every
+    queued UI or scheduled run back behind it. (Runs the daemon launched are watched by Dagster's
+    run monitoring, configured in ``dagster.yaml``.)
     """
     import dagster as dg
 
     records = instance.get_run_records(
         filters=dg.RunsFilter(
-            statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED], tags={"warehouse/cli": "build"}
+            statuses=[dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+            tags={"warehouse/cli": "build"},
         )
     )
     failed = []
@@ -183,6 +250,10 @@ def _fail_abandoned_runs(instance: Any) -> list[str]:
         pid, host = run.tags.get("warehouse/pid"), run.tags.get("warehouse/host")
         if not pid or not pid.isdigit() or host != socket.gethostname() or _process_alive(int(pid)):
             continue
-        instance.report_run_failed(run, message=f"the build process (pid {pid}) died before the run finished")
+        when = "before its first step" if run.status == dg.DagsterRunStatus.NOT_STARTED else "before the run finished"
+        instance.report_run_failed(
+            run,
+            message=f"Abandoned: the build process (pid {pid} on {host}) died {when}; marked failed by a later build",
+        )
         failed.append(run.run_id)
     return failed

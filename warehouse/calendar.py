@@ -55,7 +55,16 @@ def parse_week_id(week_id: str) -> tuple[date, date]:
     match = WEEK_ID.match(week_id)
     if not match:
         raise UnknownWeekError(f"{week_id!r} is not an ISO week such as 2023-W15")
-    start = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    year, week = int(match.group(1)), int(match.group(2))
+    try:
+        start = date.fromisocalendar(year, week, 1)
+    except ValueError:
+        weeks_in_year = date(year, 12, 28).isocalendar()[1] if 1 <= year <= 9999 else 0
+        raise UnknownWeekError(
+            f"{week_id} does not exist: ISO year {year} has weeks 01 to {weeks_in_year:02d}"
+            if weeks_in_year
+            else f"{week_id} is not an ISO week such as 2023-W15"
+        ) from None
     return start, start + timedelta(days=6)
 
 

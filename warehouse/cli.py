@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -41,23 +40,46 @@ def main() -> None:
 
 
 def _report_build(outcome) -> None:
+    """The build's summary: how it ended, what is published now, where the report and the log are."""
+    from warehouse.publish import versions
+
     p = paths()
     status = "unchanged (skipped)" if outcome.skipped else ("succeeded" if outcome.success else "FAILED")
-    click.echo(
-        f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s (run {outcome.run_id}).",
-        err=True,
-    )
+    run = f" (run {outcome.run_id})" if outcome.run_id else ""
+    click.echo(f"\nBuild of {outcome.week} (as of {outcome.as_of}) {status} in {outcome.seconds:.1f} s{run}.", err=True)
+    if outcome.error:
+        click.echo(f"The run stopped: {outcome.error}", err=True)
     if outcome.failures:
         click.echo("Failures:", err=True)
         for failure in outcome.failures:
             click.echo(f"  - {failure}", err=True)
+    described = {v.name: _describe_version(v) for v in versions()}
+    if outcome.published:
+        now = described.get(outcome.version, outcome.version)
+        was = f", replacing {described.get(outcome.previous_version, outcome.previous_version)}"
+        click.echo(f"Published {now}{was if outcome.previous_version else ''}.", err=not outcome.success)
+        if not outcome.success:
+            click.echo(
+                "  The new marts are live for BI tools and `warehouse query`; the steps after publishing failed"
+                " (`warehouse publish --rollback` goes back).",
+                err=True,
+            )
+    elif not outcome.success:
+        if outcome.version:
+            click.echo(
+                "Nothing was published: the serving database keeps its last good version, "
+                f"{described.get(outcome.version, outcome.version)}: {p.serving_db}",
+                err=True,
+            )
+        else:
+            click.echo("Nothing was published (no version is published yet).", err=True)
     if outcome.success:
         click.echo(f"Published database: {p.serving_db}")
         click.echo(f"Parquet exports:    {p.serving_parquet}")
         for report in outcome.report_files:
             click.echo(f"Report:             {report}")
-    elif p.serving_db.exists():
-        click.echo(f"The published database keeps its last good version: {p.serving_db}", err=True)
+    if outcome.log_file and not outcome.success:
+        click.echo(f"Full log: {outcome.log_file}", err=True)
 
 
 @main.command()
@@ -80,7 +102,9 @@ def build(week: str, as_of: str | None, live: bool, force: bool, full_refresh: b
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
-        outcome = run_build(week, as_of=_parse_as_of(as_of), live=live, force=force, full_refresh=full_refresh)
+        outcome = _guarded(
+            run_build, week, as_of=_parse_as_of(as_of), live=live, force=force, full_refresh=full_refresh
+        )
     except UnknownWeekError as exc:
         raise click.ClickException(str(exc)) from exc
     _report_build(outcome)
@@ -88,29 +112,23 @@ def build(week: str, as_of: str | None, live: bool, force: bool, full_refresh: b
         sys.exit(1)
 
 
-def install_demo_snapshot() -> int:
-    """Copy the embedded demo landing zone into this warehouse's landing zone (idempotent)."""
-    target = paths().landing
-    copied = 0
-    for path in sorted(DEMO_LANDING.rglob("*")):
-        if path.is_dir() or path.name.startswith(("_", ".")):  # the snapshot's own catalogue and lock
-            continue
-        destination = target / path.relative_to(DEMO_LANDING)
-        if destination.exists():
-            continue
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        # manifests last, so a load never appears before its Parquet file is complete
-        if path.suffix == ".json":
-            continue
-        shutil.copyfile(path, destination)
-        copied += 1
-    for path in sorted(DEMO_LANDING.rglob("*.json")):
-        destination = target / path.relative_to(DEMO_LANDING)
-        if not destination.exists():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
-            copied += 1
-    return copied
+def _guarded(run, *args, **kwargs):
+    """Run a build; a full disk outside the run itself is one line, not a traceback."""
+    from warehouse.build_log import describe_failure, is_disk_full
+
+    try:
+        return run(*args, **kwargs)
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        raise click.ClickException(describe_failure(exc, paths())) from exc
+
+
+def install_demo_snapshot():
+    """Install the embedded demo snapshot into this home's landing zone (resumable; see ingestion.demo_snapshot)."""
+    from ingestion.demo_snapshot import install_demo_snapshot as install
+
+    return install()
 
 
 @main.command()
@@ -120,13 +138,18 @@ def demo() -> None:
 
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
-    copied = install_demo_snapshot()
+    installed = _guarded(install_demo_snapshot)
     from ingestion.catalogue import catalogue_of
 
-    catalogue_of(paths().landing).rebuild()  # record the copied loads in the zone's catalogue
-    click.echo(f"Demo snapshot: {copied} files copied into {paths().landing}", err=True)
+    catalogue_of(paths().landing).rebuild()  # record the installed loads in the zone's catalogue
+    line = f"Demo snapshot: {installed.copied} files copied into {paths().landing}, {installed.present} already there"
+    if installed.replaced:
+        names = ", ".join(path.name for path in installed.replaced[:3])
+        more = f" and {len(installed.replaced) - 3} more" if len(installed.replaced) > 3 else ""
+        line += f"; replaced {len(installed.replaced)} damaged file(s): {names}{more}"
+    click.echo(line, err=True)
     click.echo(f"Building {DEMO_WEEK} as of {DEMO_AS_OF} …", err=True)
-    outcome = run_build(DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
+    outcome = _guarded(run_build, DEMO_WEEK, as_of=_parse_as_of(DEMO_AS_OF))
     _report_build(outcome)
     if not outcome.success:
         sys.exit(1)
@@ -365,16 +388,23 @@ def publish(rollback: bool, postgres_dsn: str | None, bi_role: str | None) -> No
             version = do_rollback()
         except PublishError as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(f"Serving database now at {version.name}: {paths().serving_db}")
+        click.echo(f"Serving database now at {_describe_version(version)}: {paths().serving_db}")
     if postgres_dsn:
         _publish_postgres(postgres_dsn, bi_role)
     if rollback or postgres_dsn:
         return
     current = current_version()
-    for version in versions():
+    kept = versions()
+    for version in kept:
         marker = "*" if current and version.number == current.number else " "
-        click.echo(f"{marker} {version.name}  {version.path}")
-    if not versions():
+        record = version.record or {}
+        click.echo(
+            f"{marker} {version.name}  week {record.get('week') or '?'}  as of {record.get('as_of') or '?'}"
+            f"  built {(record.get('built_at') or '?')[:19]}  {version.path}"
+        )
+    if current is not None:
+        click.echo(f"Current: {_describe_version(current)} (marked *; readers and the report see this one)")
+    elif not kept:
         click.echo("nothing published yet")
 
 
@@ -392,6 +422,12 @@ def _publish_postgres(dsn: str, bi_role: str | None) -> None:
         f"{done.total_rows:,} rows in {done.seconds:.1f} s (COPY {done.copy_seconds:.1f} s); "
         f"role {done.bi_role} may read it (grant it to BI users)."
     )
+
+
+def _describe_version(version) -> str:
+    """``v0003 (week 2023-W15, as of 2023-04-14T20:00:00+08:00)``, from the version's own record."""
+    record = version.record or {}
+    return f"{version.name} (week {record.get('week') or '?'}, as of {record.get('as_of') or '?'})"
 
 
 @main.command()

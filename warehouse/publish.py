@@ -20,9 +20,12 @@ does the ``serving/warehouse`` asset call :func:`publish`, which, holding ``serv
 half-written one. The writer never opens a published file (the history comes from the previous
 ``version.json``), so a reader, even one that wrongly opened the file read-write, cannot block a
 publish. A crash at any point leaves ``current`` on the last good version; a stale ``.partial``
-folder is removed by the next publish. The last ``KEEP`` versions stay (a reader that still has
-a pruned version open keeps reading it: the file is unlinked, not overwritten). :func:`rollback`
-points ``current`` back at the version published before the current one.
+folder is removed by the next publish. ``KEEP`` versions stay: the current one and the versions
+it succeeds (its rollback chain, newest first), then, if room is left, rolled-back versions;
+versions that were never current (a publish killed between its rename and the swap) go first
+(see :func:`retained`). A reader that still has a pruned version open keeps reading it: the file
+is unlinked, not overwritten. :func:`rollback` points ``current`` back at the version published
+before the current one.
 """
 
 from __future__ import annotations
@@ -456,10 +459,54 @@ def publish(*, week: str | None, as_of: str, p: Paths | None = None, keep: int =
     return version
 
 
-def _prune(p: Paths, keep: int) -> None:
+def _made_current(p: Paths) -> set[int] | None:
+    """Versions ``publish.log`` records as made current (published or rolled back to); None without a log."""
+    try:
+        lines = (p.serving / "publish.log").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    numbers = set()
+    for line in lines:
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a line cut short by a crash
+        if event.get("event") in ("publish", "rollback") and isinstance(event.get("version"), int):
+            numbers.add(event["version"])
+    return numbers
+
+
+def retained(p: Paths | None = None, keep: int = KEEP) -> list[Version]:
+    """The versions a prune keeps, by priority: the current version, the versions of its rollback
+    chain (newest first), rolled-back versions (newest first), and last the versions that were never
+    current (left by a publish killed before its swap). Version numbers alone do not decide: four
+    rollbacks and a publish must not prune the version that publish replaced."""
+    p = p or paths()
     current = current_version(p)
-    for old in versions(p)[: -max(keep, 1)]:
-        if current is None or old.number != current.number:
+    on_disk = versions(p)
+    if current is None:
+        return on_disk[-max(keep, 1) :]
+    chain = set(current.lineage())
+    made_current = _made_current(p)
+
+    def priority(version: Version) -> tuple[int, int]:
+        if version.number == current.number:
+            tier = 0
+        elif version.number in chain:
+            tier = 1
+        elif made_current is None or version.number in made_current:
+            tier = 2
+        else:
+            tier = 3
+        return tier, -version.number
+
+    return sorted(sorted(on_disk, key=priority)[: max(keep, 1)], key=lambda v: v.number)
+
+
+def _prune(p: Paths, keep: int) -> None:
+    kept = {v.number for v in retained(p, keep)}
+    for old in versions(p):
+        if old.number not in kept:
             shutil.rmtree(old.path, ignore_errors=True)
 
 

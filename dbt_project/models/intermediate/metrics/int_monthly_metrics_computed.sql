@@ -2,9 +2,11 @@
 {#-
     The metric macros applied to every monthly series (int_monthly_indicators_unioned): one row
     per indicator and month. Level series get mom, yoy (published where the publisher gives one,
-    the computed one beside it), yoy_3m, ytd and ytd yoy; share series (ratios in %) get their
-    change against a year earlier in pp. yoy_change_pp of a level series is this month's yoy
-    minus the previous month's.
+    the computed one beside it), yoy_3m, ytd and ytd yoy (likewise published where given, the
+    computed one beside it); share series (ratios in %) get their change against a year earlier
+    in pp. yoy_change_pp of a level series is this month's yoy minus the previous month's. Every
+    published yoy more than 0.5 pp away from the computed one is flagged (report_spec): the
+    monthly one in yoy_disagrees, the cumulative one in ytd_yoy_disagrees.
 -#}
 with indicators as (
     select
@@ -72,7 +74,9 @@ select
     coalesce(ytd_value_computed, ytd_value_published) as ytd_value,
     coalesce(ytd_yoy_pct_published, ytd_yoy_pct_computed) as ytd_yoy_pct,
     ytd_value_computed,
+    ytd_yoy_pct_published,
     ytd_yoy_pct_computed,
+    coalesce(abs(ytd_yoy_pct_published - ytd_yoy_pct_computed) > 0.5, false) as ytd_yoy_disagrees,
     yoy_pct_published,
     yoy_pct_computed,
     coalesce(abs(yoy_pct_published - yoy_pct_computed) > 0.5, false) as yoy_disagrees,

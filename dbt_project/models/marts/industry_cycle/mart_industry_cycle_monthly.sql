@@ -1,7 +1,8 @@
 {#-
     中观·景气: one row per month and indicator. CAAM autos, CCMA machinery, SIA semiconductors,
     IC trade, Taiwan monthly revenue and the CPCA cross-check, with the metrics of
-    int_monthly_metrics_computed (published yoy where the publisher gives one).
+    int_monthly_metrics_computed (published yoy where the publisher gives one; a published monthly
+    or cumulative yoy more than 0.5 pp from the computed one is flagged).
 -#}
 with monthly_metrics as (
     select
@@ -22,6 +23,9 @@ with monthly_metrics as (
         yoy_pct_published,
         yoy_pct_computed,
         yoy_disagrees,
+        ytd_yoy_pct_published,
+        ytd_yoy_pct_computed,
+        ytd_yoy_disagrees,
         published_at,
         source_name,
         loaded_at,
@@ -48,6 +52,9 @@ select
     yoy_pct_published,
     yoy_pct_computed,
     yoy_disagrees,
+    ytd_yoy_pct_published,
+    ytd_yoy_pct_computed,
+    ytd_yoy_disagrees,
     published_at,
     source_name,
     loaded_at,
