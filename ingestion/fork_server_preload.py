@@ -27,7 +27,16 @@ from ingestion.fetch_worker import PARENT_MAIN_VARIABLE
 
 os.environ.setdefault("TQDM_DISABLE", "1")  # before akshare imports tqdm
 
-import akshare  # noqa: F401
+import threading
+
+import tqdm
+
+# tqdm's default write lock holds a multiprocessing RLock: a named semaphore each worker would
+# register with the resource tracker and, killed at a deadline or at shutdown, never unlink
+# ("leaked semaphore objects" at exit). Progress bars are off; a thread lock is all they need.
+tqdm.tqdm.set_lock(threading.RLock())
+
+import akshare  # noqa: E402, F401
 
 _kind, _, _main = os.environ.pop(PARENT_MAIN_VARIABLE, "").partition(":")
 if _kind == "path":
