@@ -24,7 +24,11 @@ from bench.scale.run import as_of_for, parse_kind
 pytestmark = pytest.mark.slow
 
 SPEC = ScaleSpec(stocks=40, days=60)
-MODELS = ("intermediate.int_stock_flows_classified_weekly", "marts.mart_fund_flows_by_industry_weekly")
+MODELS = (
+    "intermediate.int_stock_flows_classified_weekly",
+    "marts.mart_fund_flows_by_industry_weekly",
+    "marts.mart_stock_flow_leaders_weekly",
+)
 
 
 class Warehouse:
@@ -57,7 +61,7 @@ class Warehouse:
         extra = ("--full-refresh",) if self.full_refresh else ()
         log = self.home / "dbt.log"
         result = run(
-            dbt_command(self.project, self.target, f"+{MART}", extra=extra),
+            dbt_command(self.project, self.target, f"+{MART} +mart_stock_flow_leaders_weekly", extra=extra),
             label="dbt",
             env=dbt_env(self.home),
             log=log,

@@ -1,3 +1,10 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_weeks',
+    unique_key='week_id',
+    on_schema_change='fail',
+    post_hook="{{ record_rebuild_state() }}",
+) }}
 {#-
     资金·众寡 个股: the stocks with the largest net buys and net sells of each week and flow
     (northbound estimated net buy, margin financing net buy, major shareholders' net change), one
@@ -5,6 +12,9 @@
     stock's flow in the week (亿元, summed over its industries should it have been reclassified
     within the week). Name as the flow's own source shows it in the week; Shenwan level-1 industry
     as of the week's last trading day.
+    Incremental by week like the per-stock flows it ranks (macros/incremental.sql): a new week
+    reads that week's per-stock rows and names only, so the per-stock staging views keep their
+    read window.
 -#}
 with weeks as (
     select
@@ -12,7 +22,7 @@ with weeks as (
         week_start,
         last_trading_day
     from {{ ref('int_trading_weeks_summarized') }}
-    where is_started
+    where is_started and {{ rebuild_scope('week_id') }}
 ),
 
 stock_flows as (
@@ -26,7 +36,7 @@ stock_flows as (
         max(loaded_at) as loaded_at,
         bool_or(is_demo) as is_demo
     from {{ ref('int_stock_flows_classified_weekly') }}
-    where value is not null
+    where value is not null and {{ rebuild_scope('week_id') }}
     group by week_id, flow, stock_code
 ),
 
