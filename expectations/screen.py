@@ -185,9 +185,14 @@ def _compound_unique(frame: pd.DataFrame, kw: dict[str, Any]) -> bool:
     return not bool(data.duplicated(keep=False).any())
 
 
+def _datetimes(a: pd.Series, b: pd.Series) -> bool:
+    """Two datetime64 columns of one unit (how landed ``date`` columns are read for the checks)."""
+    return isinstance(a.dtype, np.dtype) and a.dtype.kind == "M" and a.dtype == b.dtype
+
+
 def _pair_greater(frame: pd.DataFrame, kw: dict[str, Any]) -> bool:
     a, b = frame[kw["column_A"]], frame[kw["column_B"]]
-    if not (_numeric(a) and _numeric(b)):
+    if not ((_numeric(a) and _numeric(b)) or _datetimes(a, b)):
         return False
     how = kw.get("ignore_row_if", "both_values_are_missing")
     if how not in ("both_values_are_missing", "either_value_is_missing"):

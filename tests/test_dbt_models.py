@@ -277,6 +277,9 @@ def test_paper_prices_show_the_latest_price_published_by_the_report_moment(built
     assert wow == pytest.approx(exp["white_cardboard_wow"])
 
 
+NOT_IN_FIXTURE = {"mart_macro_backdrop_weekly", "mart_theme_returns_weekly", "mart_trade_structure_yearly"}
+
+
 def test_every_mart_row_says_where_it_came_from(built) -> None:
     con, _ = built
     marts = [r[0] for r in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()]
@@ -286,4 +289,6 @@ def test_every_mart_row_says_where_it_came_from(built) -> None:
             con, f"select count(*) from marts.{mart} where source_name is null or loaded_at is null or is_demo is null"
         )
         assert missing == 0, mart
-        assert one(con, f"select count(*) from marts.{mart}") > 0, mart
+        rows = one(con, f"select count(*) from marts.{mart}")
+        # the fixture lands none of the backdrop, theme or annual-trade sources (the demo build covers them)
+        assert (rows == 0) if mart in NOT_IN_FIXTURE else (rows > 0), (mart, rows)

@@ -15,9 +15,11 @@ def test_code_location_loads_with_assets_grouped_by_layer() -> None:
     groups = {graph.get(key).group_name for key in graph.get_all_asset_keys()}
     assert {"staging", "marts", "serving"} <= groups
     assert {g for g in groups if g.startswith("landing_")} == {
+        "landing_outlook",
         "landing_exports",
         "landing_industry_cycle",
         "landing_fund_flows",
+        "landing_themes",
         "landing_valuation",
         "landing_market_review",
         "landing_reference",

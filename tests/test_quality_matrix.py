@@ -496,7 +496,9 @@ def test_sources_lists_check_results_and_quarantined_loads(matrix: Matrix) -> No
     for name in SOURCES:
         row = rows[name]
         assert row["check_result"] in ("passed", "warning"), row
-        assert row["checks_recorded"] >= 2
+        # the build of the fixture checked each source once; the cases, when they ran in this
+        # process (pytest-xdist may run them in another), checked it again
+        assert row["checks_recorded"] >= (2 if matrix.timings else 1), row
         if matrix.timings:  # the cases ran in this process: their bad loads are quarantined
             assert row["quarantined_loads"], row
             assert "quarantined" in row["check_status"]

@@ -232,6 +232,6 @@ def test_a_flow_without_data_this_week_says_so(tmp_path: Path, monkeypatch: pyte
     row = next(line for line in flows.splitlines() if line.startswith("| 北向资金净买入 |"))
     assert "本周无数据（stock_hsgt_hist_em）" in row and "47.6" not in row
     assert "北向资金净买入本周无数据" in flows  # in the as-of line under the table
-    assert "北上资金本周" not in _sections(text)["4. 资金·众寡"]  # no sentence about a figure that is missing
+    assert "北上资金本周" not in _sections(text)["5. 资金·众寡"]  # no sentence about a figure that is missing
     connect = text.split("### 沪深港通资金")[1].split("###")[0]
     assert "本周无数据（stock_hsgt_hist_em）" in connect

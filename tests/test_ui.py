@@ -131,5 +131,5 @@ def test_the_ui_groups_assets_by_layer_and_runs_a_weekly_build(dagster_dev: int,
     materialization = _graphql(port, REPORT_METADATA)["assetOrError"]["assetMaterializations"][0]
     assert materialization["partition"] == DEMO_WEEK
     summary = next(e["mdStr"] for e in materialization["metadataEntries"] if e["label"] == "summary")
-    assert "## 3. 出口" in summary
+    assert "## 4. 出口" in summary
     assert "|---" in summary and "![" not in summary

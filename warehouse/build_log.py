@@ -86,8 +86,10 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """ENOSPC anywhere in the exception chain, or SQLite's and DuckDB's words for it."""
+def is_disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    """ENOSPC anywhere in the exception chain, or SQLite's and DuckDB's words for it; with
+    ``where``, also an unspecific I/O error (SQLite's "disk I/O error" when its journal cannot
+    grow) while the disk holding ``where`` has (almost) no space left."""
     for link in _chain(exc):
         if isinstance(link, OSError) and link.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
@@ -96,12 +98,26 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         if isinstance(link, sqlite3.OperationalError) and "full" in text:
             return True
+        io_error = "disk i/o error" in text or (isinstance(link, OSError) and link.errno == errno.EIO)
+        if io_error and where is not None and _free_bytes(where) < NEARLY_FULL_BYTES:
+            return True
     return False
+
+
+NEARLY_FULL_BYTES = 1 << 20  # what counts as no space left for an unspecific I/O error
+
+
+def _free_bytes(where: Path) -> float:
+    try:
+        free = os.statvfs(where)
+    except OSError:
+        return float("inf")
+    return free.f_bavail * free.f_frsize
 
 
 def describe_failure(exc: BaseException, p: Paths) -> str:
     """One line saying what stopped the run, in the user's terms."""
-    if is_disk_full(exc):
+    if is_disk_full(exc, p.home):
         try:
             free = os.statvfs(p.home)
             left = f"{free.f_bavail * free.f_frsize / 2**20:.0f} MiB free"

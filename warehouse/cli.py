@@ -119,7 +119,7 @@ def _guarded(run, *args, **kwargs):
     try:
         return run(*args, **kwargs)
     except Exception as exc:
-        if not is_disk_full(exc):
+        if not is_disk_full(exc, paths().home):
             raise
         raise click.ClickException(describe_failure(exc, paths())) from exc
 
