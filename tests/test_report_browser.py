@@ -1,4 +1,4 @@
-"""summary.html in headless Chromium: every section's tables are there, no console errors, no
+"""summary.html of the demo build in headless Chromium: every section's tables are there, no console errors, no
 request leaves the file, and a screenshot lands beside the report (screenshot.png)."""
 
 from __future__ import annotations
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reporting.sample import AS_OF, WEEK, build_sample_warehouse
 from warehouse.settings import Paths
+
+from .conftest import DEMO_AS_OF, DEMO_WEEK
 
 pytestmark = pytest.mark.browser
 
@@ -76,15 +77,12 @@ def check_in_browser(html: Path, screenshot: Path) -> dict:
     return {"tables": found, "errors": errors, "outside": outside, "rows": rows, "images": images, "font": font_ok}
 
 
-def test_html_report_in_headless_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_html_report_in_headless_chromium(use_demo_warehouse: Paths, tmp_path: Path) -> None:
+    """The demo week's report, rendered from the session's demo build."""
     _chromium()
-    p = Paths(home=tmp_path / "home", reports=tmp_path / "reports")
-    monkeypatch.setenv("WAREHOUSE_HOME", str(p.home))
-    monkeypatch.setenv("WAREHOUSE_REPORTS", str(p.reports))
-    build_sample_warehouse(p.home, demo=True)
     from reporting.weekly import render_weekly_summary
 
-    files = render_weekly_summary(WEEK, as_of=AS_OF)
+    files = render_weekly_summary(DEMO_WEEK, as_of=DEMO_AS_OF, out_root=tmp_path / "reports")
     screenshot = files.folder / "screenshot.png"
     seen = check_in_browser(files.html, screenshot)
     print(f"\nscreenshot: {screenshot}")
