@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from functools import cache
+
 from reporting import charts, sentences
 from reporting.model import Column, Section, Table
 from reporting.queries import Row
@@ -15,35 +18,18 @@ from reporting.sections.common import (
     source_names,
     weekly_as_of,
 )
+from warehouse.settings import DBT_PROJECT_DIR
 
-FLOW_ORDER = (
-    "northbound_net_buy",
-    "southbound_net_buy",
-    "margin_financing_net_buy",
-    "new_equity_fund_shares",
-    "etf_net_subscription_shares",
-    "stock_etf_net_subscription_shares",
-    "etf_net_subscription_value",
-    "shareholder_increase",
-    "shareholder_decrease",
-    "shareholder_net_change",
-    "planned_reduction",
-)
+# the flows, their order and their sources are declared once, in the dbt seed the marts join
+FLOWS_SEED = DBT_PROJECT_DIR / "seeds" / "fund_flows.csv"
 
 
-FLOW_SOURCES = {
-    "northbound_net_buy": ["stock_hsgt_hist_em"],
-    "southbound_net_buy": ["stock_hsgt_hist_em"],
-    "margin_financing_net_buy": ["stock_margin_account_info"],
-    "new_equity_fund_shares": ["fund_new_found_em"],
-    "etf_net_subscription_shares": ["fund_etf_scale_sse", "fund_scale_daily_szse"],
-    "stock_etf_net_subscription_shares": ["fund_etf_scale_sse", "fund_scale_daily_szse"],
-    "etf_net_subscription_value": ["fund_etf_scale_sse", "fund_scale_daily_szse", "fund_etf_hist_em"],
-    "shareholder_increase": ["stock_ggcg_em"],
-    "shareholder_decrease": ["stock_ggcg_em"],
-    "shareholder_net_change": ["stock_ggcg_em"],
-    "planned_reduction": ["planned_reductions"],
-}
+@cache
+def flow_sources() -> dict[str, list[str]]:
+    """Each flow's akshare sources (or curated file), in the seed's display order."""
+    with FLOWS_SEED.open(encoding="utf-8", newline="") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: int(r["display_order"]))
+    return {r["flow"]: r["sources"].split(",") for r in rows}
 
 
 CATEGORY_CN = {"broad": "宽基", "sector": "行业"}
@@ -61,8 +47,9 @@ STOCK_RANK_N = 5
 def fund_flows(ctx: Context) -> Section:
     m = ctx.marts
     section = Section("fund_flows", "资金·众寡", "资金流向")
-    flows = ordered(m.weekly("mart_fund_flows_weekly"), FLOW_ORDER)
-    flow_sources = source_names(flows, *dict.fromkeys(s for f in flows for s in FLOW_SOURCES.get(f["code"], [])))
+    declared = flow_sources()
+    flows = ordered(m.weekly("mart_fund_flows_weekly"), declared)
+    sources = source_names(flows, *dict.fromkeys(s for f in flows for s in declared.get(f["code"], [])))
     section.tables.append(
         Table(
             "flows_summary",
@@ -81,7 +68,7 @@ def fund_flows(ctx: Context) -> Section:
                 "融资净买入 = 融资余额的周度变化（Δ融资余额）；两融数据T+1日公布，覆盖交易日少于本周交易日时为报告时点已公布的部分。",
                 "重要股东增减持金额 = 变动股数 × 首次披露时的最新价（非变动当日价格）。",
             ],
-            sources=flow_sources,
+            sources=sources,
             empty_text=missing_text("mart_fund_flows_weekly", m),
         )
     )
