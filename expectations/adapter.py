@@ -96,14 +96,7 @@ def validate_group(
     return failures_from_gx(source, group, result), len(verdicts.results)
 
 
-def check_source(
-    source: Source,
-    loads: list[Load],
-    *,
-    con: Any,
-    reference: datetime,
-    as_of: datetime,
-) -> CheckOutcome:
+def check_source(source: Source, loads: list[Load], *, con: Any, reference: datetime, as_of: datetime) -> CheckOutcome:
     """Validate the pending loads of one source (see the module docstring)."""
     started = time.perf_counter()
     mode = gx_mode()

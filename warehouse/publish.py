@@ -51,15 +51,7 @@ from warehouse.publish_files import (
     swap_symlink,
 )
 from warehouse.publish_write import quote, write_version
-from warehouse.serving_versions import (
-    KEEP,
-    PublishError,
-    Version,
-    current_version,
-    retained,
-    versions,
-    versions_dir,
-)
+from warehouse.serving_versions import KEEP, PublishError, Version, current_version, retained, versions, versions_dir
 
 __all__ = [
     "KEEP",

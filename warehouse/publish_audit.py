@@ -10,14 +10,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.publish_write import (
-    fingerprint,
-    quote,
-    sql_literal,
-)
-from warehouse.serving_versions import (
-    PublishError,
-)
+from warehouse.publish_write import fingerprint, quote, sql_literal
+from warehouse.serving_versions import PublishError
 
 
 def verify(con: duckdb.DuckDBPyConnection) -> int:

@@ -12,9 +12,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.serving_versions import (
-    PublishError,
-)
+from warehouse.serving_versions import PublishError
 from warehouse.settings import REPO_ROOT
 
 PUBLISHED_SCHEMAS = ("marts", "quality")

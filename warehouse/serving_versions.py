@@ -15,11 +15,7 @@ from typing import Any
 from warehouse.settings import Paths, paths
 
 KEEP = 5
-
-
 VERSION_DIR = re.compile(r"^v(\d{4,})$")
-
-
 ANY_VERSION_DIR = re.compile(r"^v(\d{4,})(\.partial)?$")
 
 

@@ -33,14 +33,8 @@ def flow_sources() -> dict[str, list[str]]:
 
 
 CATEGORY_CN = {"broad": "宽基", "sector": "行业"}
-
-
 CHART_WEEKS = 12
-
-
 FLOW_RANK_N = 3
-
-
 STOCK_RANK_N = 5
 
 

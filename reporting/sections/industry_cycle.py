@@ -9,14 +9,7 @@ from reporting import charts, sentences
 from reporting.formatting import month_full, num
 from reporting.model import Column, Section, Table
 from reporting.queries import Row
-from reporting.sections.common import (
-    Context,
-    disagreement_warnings,
-    missing_text,
-    monthly_as_of,
-    ordered,
-    source_names,
-)
+from reporting.sections.common import Context, disagreement_warnings, missing_text, monthly_as_of, ordered, source_names
 
 AUTO_ORDER = (
     "caam_total_production",
@@ -33,14 +26,8 @@ AUTO_ORDER = (
     "caam_nev_sales",
     "caam_chinese_brand_sales",
 )
-
-
 SHARE_CODES = ("caam_nev_penetration", "caam_chinese_brand_share")
-
-
 SIA_ORDER = ("sia_world", "sia_americas", "sia_europe", "sia_japan", "sia_china", "sia_asia_pacific")
-
-
 CHART_MONTHS = 24
 
 

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from reporting import charts, sentences
 from reporting.model import Column, Section, Table
-from reporting.sections.common import (
-    Context,
-    missing_text,
-    source_names,
-    weekly_as_of,
-)
+from reporting.sections.common import Context, missing_text, source_names, weekly_as_of
 
 BACKDROP_WEEKS = 104
 

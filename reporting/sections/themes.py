@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from reporting import sentences
 from reporting.model import Column, Section, Table
-from reporting.sections.common import (
-    RANK_N,
-    Context,
-    missing_text,
-    ranked_rows,
-    source_names,
-    weekly_as_of,
-)
+from reporting.sections.common import RANK_N, Context, missing_text, ranked_rows, source_names, weekly_as_of
 
 
 def themes(ctx: Context) -> Section:

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from reporting.formatting import absnum, day_cn, month_cn, num, pct
-from reporting.sentences.words import (
-    Row,
-    move,
-    strength_word,
-)
+from reporting.sentences.words import Row, move, strength_word
 
 
 def backdrop(rows: dict[str, Row]) -> list[str]:

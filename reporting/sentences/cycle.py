@@ -5,19 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from reporting.formatting import absnum, count, day_cn, month_cn, num, pct, yi
-from reporting.sentences.phrases import (
-    all_known,
-    by_code,
-    pair_phrase,
-    yoy_move_phrase,
-    yoy_phrase,
-    yoy_to_phrase,
-)
-from reporting.sentences.words import (
-    Row,
-    move,
-    yoy_trend,
-)
+from reporting.sentences.phrases import all_known, by_code, pair_phrase, yoy_move_phrase, yoy_phrase, yoy_to_phrase
+from reporting.sentences.words import Row, move, yoy_trend
 
 
 def autos(rows: list[Row], month: date | None) -> list[str]:

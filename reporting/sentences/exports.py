@@ -5,22 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from reporting.formatting import absnum, month_cn, num, pct, yi
-from reporting.sentences.phrases import (
-    by_code,
-    names,
-    prev_phrase,
-    values,
-    yoy_to_phrase,
-)
-from reporting.sentences.words import (
-    Row,
-    bottom,
-    grow_word,
-    scale_word,
-    sign,
-    top,
-    yoy_trend,
-)
+from reporting.sentences.phrases import by_code, names, prev_phrase, values, yoy_to_phrase
+from reporting.sentences.words import Row, bottom, grow_word, scale_word, sign, top, yoy_trend
 
 
 def exports(

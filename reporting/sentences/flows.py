@@ -3,20 +3,8 @@
 from __future__ import annotations
 
 from reporting.formatting import absnum, yi
-from reporting.sentences.phrases import (
-    all_known,
-    covered_phrase,
-    names,
-    values,
-)
-from reporting.sentences.words import (
-    Row,
-    bottom,
-    flow_shift,
-    flow_word,
-    move,
-    top,
-)
+from reporting.sentences.phrases import all_known, covered_phrase, names, values
+from reporting.sentences.words import Row, bottom, flow_shift, flow_word, move, top
 
 
 def fund_flows(flows: dict[str, Row]) -> list[str]:

@@ -4,23 +4,8 @@
 from __future__ import annotations
 
 from reporting.formatting import absnum, num, pct, yi
-from reporting.sentences.phrases import (
-    all_known,
-    by_code,
-    names,
-    values,
-)
-from reporting.sentences.words import (
-    Row,
-    bottom,
-    breadth,
-    flow_word,
-    industry_breadth,
-    majority,
-    move,
-    rise_fall,
-    top,
-)
+from reporting.sentences.phrases import all_known, by_code, names, values
+from reporting.sentences.words import Row, bottom, breadth, flow_word, industry_breadth, majority, move, rise_fall, top
 
 
 def market_review(

@@ -7,12 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reporting.formatting import absnum, cn_number, join_cn, num, pct
-from reporting.sentences.words import (
-    Row,
-    grow_word,
-    move,
-    yoy_trend,
-)
+from reporting.sentences.words import Row, grow_word, move, yoy_trend
 
 
 def yoy_phrase(current: float | None, previous: float | None, *, fall: str = "降幅", label: str = "同比") -> str:
