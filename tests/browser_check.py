@@ -1,5 +1,6 @@
-"""summary.html of the demo build in headless Chromium: every section's tables are there, no console errors, no
-request leaves the file, and a screenshot lands beside the report (screenshot.png)."""
+"""Opening a rendered summary.html in headless Chromium (a fixture module of the report tests):
+which tables each section shows, console errors, requests that leave the file, charts and the
+embedded CJK font, and a screenshot."""
 
 from __future__ import annotations
 
@@ -7,12 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from warehouse.settings import Paths
-
-from .conftest import DEMO_AS_OF, DEMO_WEEK
-
-pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -75,22 +70,3 @@ def check_in_browser(html: Path, screenshot: Path) -> dict:
         finally:
             browser.close()
     return {"tables": found, "errors": errors, "outside": outside, "rows": rows, "images": images, "font": font_ok}
-
-
-def test_html_report_in_headless_chromium(use_demo_warehouse: Paths, tmp_path: Path) -> None:
-    """The demo week's report, rendered from the session's demo build."""
-    _chromium()
-    from reporting.weekly import render_weekly_summary
-
-    files = render_weekly_summary(DEMO_WEEK, as_of=DEMO_AS_OF, out_root=tmp_path / "reports")
-    screenshot = files.folder / "screenshot.png"
-    seen = check_in_browser(files.html, screenshot)
-    print(f"\nscreenshot: {screenshot}")
-    assert seen["errors"] == []
-    assert seen["outside"] == [], "the page asked the network for something"
-    for section, tables in TABLES.items():
-        assert seen["tables"][section] == tables, f"section {section} shows {seen['tables'][section]}"
-    assert seen["rows"] > 100
-    assert seen["images"] and all(seen["images"]), "a chart did not load"
-    assert seen["font"], "the embedded CJK font did not load"
-    assert screenshot.stat().st_size > 20_000
