@@ -7,32 +7,28 @@ Run ``python -m ingestion.dbt_sources`` after editing ``ingestion/sources.yml``;
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import Any
 
 import yaml
 
+from ingestion.load_metadata import LOAD_METADATA_COLUMNS, names
 from ingestion.registry import SECTION_TITLES, Source, registry
 from warehouse.settings import DBT_PROJECT_DIR
 
 SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "__sources.yml"
 
-HEADER = """\
-# GENERATED from ingestion/sources.yml by `python -m ingestion.dbt_sources`; do not edit by hand.
-# Each table is a view the landing asset creates over the landing zone: the raw columns exactly
-# as the source returned them plus load metadata (_load_id, _params, _series, _fetched_at,
-# _available_at, _origin, _demo, _row).
-"""
+_ABOUT = (
+    "Each table is a view the landing asset creates over the landing zone: the raw columns exactly as the source "
+    f"returned them plus load metadata ({', '.join(names())})."
+)
+HEADER = (
+    "# GENERATED from ingestion/sources.yml by `python -m ingestion.dbt_sources`; do not edit by hand.\n"
+    + "".join(f"# {line}\n" for line in textwrap.wrap(_ABOUT, width=95))
+)
 
-LOAD_COLUMNS = [
-    ("_load_id", "The load (one akshare call or one curated file) the row came from."),
-    ("_params", "Parameters of the call that produced the load (JSON)."),
-    ("_series", "Parameters naming the series, without call dates (JSON); versions are kept per series and key."),
-    ("_fetched_at", "When the load was fetched or the file ingested (UTC)."),
-    ("_available_at", "From when the load counts as known; a build as of T reads only loads available by T."),
-    ("_origin", "akshare, file, inbox or demo."),
-    ("_demo", "True for loads of the embedded demo snapshot (synthetic filler and published figures)."),
-    ("_row", "Row number within the load (1-based); curated files: line = row + 1."),
-]
+# the metadata columns' documentation, from their one declaration
+LOAD_COLUMNS = [(c.name, c.description) for c in LOAD_METADATA_COLUMNS]
 
 
 def _column_doc(source: Source) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """DuckDB views over the landing zone: how dbt sees the raw data.
 
 For each source the landing asset creates ``landing.<source>`` in the working database: the raw
-columns of every non-quarantined load, exactly as landed, plus load metadata
+columns of every non-quarantined load, exactly as landed, plus the load metadata columns declared in :mod:`ingestion.load_metadata`
 (``_load_id``, ``_params``, ``_series``: the parameters naming the series without call dates,
 ``_fetched_at``, ``_available_at``, ``_origin``, ``_demo``, ``_row``).
 The list of files is pinned when the view is created, so the checks and dbt in one run see the
@@ -19,6 +19,7 @@ import duckdb
 
 from expectations.store import ensure_schema, quarantined_load_ids
 from ingestion.landing import Load, params_key
+from ingestion.load_metadata import empty_view_select, view_select
 from ingestion.registry import Source
 
 SQL_TYPES = {"string": "varchar", "float": "double", "int": "bigint", "date": "date"}
@@ -156,10 +157,6 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
     reset_rebuild_plan(con)  # a plan made for the landed data before this no longer applies
     usable = [ld for ld in loads if ld.load_id not in quarantined and ld.rows > 0]
     view = f"landing.{quote(source.name)}"
-    meta_cols = (
-        "l.load_id as _load_id, l.params as _params, l.series as _series, l.fetched_at as _fetched_at, "
-        "l.available_at as _available_at, l.origin as _origin, l.demo as _demo"
-    )
     if usable:
         files = ", ".join(_literal(str(ld.parquet_path)) for ld in usable)
         # union_by_name makes DuckDB read every file's footer whenever the view is bound (3.5 s for
@@ -169,8 +166,7 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
         con.execute(
             f"""
             create or replace view {view} as
-            select r.* exclude (filename, file_row_number), {meta_cols},
-                   r.file_row_number + 1 as _row
+            select r.* exclude (filename, file_row_number), {view_select()}
             from read_parquet([{files}], filename = true, file_row_number = true, union_by_name = {union_by_name}) r
             join landing._loads l on l.path = r.filename
             """
@@ -182,10 +178,7 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
         con.execute(
             f"""
             create or replace view {view} as
-            select {columns}, cast(null as varchar) as _load_id, cast(null as json) as _params,
-                   cast(null as json) as _series,
-                   cast(null as timestamptz) as _fetched_at, cast(null as timestamptz) as _available_at,
-                   cast(null as varchar) as _origin, cast(null as boolean) as _demo, cast(null as bigint) as _row
+            select {columns}, {empty_view_select()}
             where false
             """
         )

@@ -10,5 +10,4 @@ Modules, one job each:
 * ``provenance``  – sources' freshness, rows, checks, akshare version; demo banner; table flags;
 * ``charts``      – matplotlib charts with the CJK font from ``mplfonts`` (``fonts``);
 * ``markdown``, ``html`` (+ ``templates/``), ``excel`` – the three renderings of one ``model.Report``;
-* ``sample``      – a hand-made serving database with the published 2023-W15 figures (tests, previews).
 """

@@ -101,30 +101,9 @@ def _week_label(week_id: str) -> str:
 # --------------------------------------------------------------------------- charts
 
 
-def flows_chart(daily: list[dict[str, Any]], weekly: list[dict[str, Any]], week_id: str) -> Chart | None:
-    """Northbound and margin financing net buying: by day when a daily mart exists, else by week."""
+def flows_chart(weekly: list[dict[str, Any]], week_id: str) -> Chart | None:
+    """Northbound and margin financing net buying by week (the recent weeks up to ``week_id``)."""
     flows = (("northbound_net_buy", "北向资金净买入"), ("margin_financing_net_buy", "融资净买入（Δ融资余额）"))
-    if daily:
-
-        def draw(fig: Any) -> None:
-            import matplotlib.dates as mdates
-
-            axes = fig.subplots(2, 1, sharex=True)
-            for ax, (flow, label) in zip(axes, flows, strict=True):
-                points = sorted(
-                    (r["trade_date"], r["value"]) for r in daily if r["flow"] == flow and r["value"] is not None
-                )
-                if not points:
-                    ax.set_title(f"{label}（无数据）")
-                    continue
-                xs, ys = zip(*points, strict=True)
-                ax.bar(xs, ys, color=_bar_colours(ys), width=0.7)
-                ax.axhline(0, color="#666666", linewidth=0.6)
-                ax.set_title(f"{label}（亿元，按日）", loc="left")
-                ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
-            fig.suptitle(f"北向与融资资金逐日净买入（截至{week_id}）", fontsize=11)
-
-        return Chart("flows_daily", "北向与融资资金逐日净买入", draw, size=(7.2, 4.2), margins=(0.08, 0.98, 0.86, 0.08))
     if not weekly:
         return None
 

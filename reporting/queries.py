@@ -32,9 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "mart_stock_flow_leaders_weekly": ("stock_code", "stock_name"),
     "mart_macro_backdrop_weekly": ("indicator", "indicator_name"),
     "mart_trade_structure_yearly": ("partner", "partner_name"),
-    "mart_fund_flows_daily": ("flow", "flow_name"),
 }
-MARTS = tuple(k for k in LABELS if k != "mart_fund_flows_daily")
+MARTS = tuple(LABELS)
 
 
 def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:

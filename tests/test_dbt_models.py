@@ -1,6 +1,6 @@
 """The dbt project on a small hand-made landing zone: every mart figure against a hand computation.
 
-``test_dbt_fixture_data.land_fixture`` lands one or more loads for every registered source; the
+``land_fixture`` (tests/dbt_landing_fixture.py) lands one or more loads for every registered source; the
 module fixture creates the landing views and runs ``dbt build`` (models, data tests and the unit
 tests of the metric macros) as of the report moment of 2023-W15. The figures exercise what is
 easy to get wrong: publication lags (Friday's margin balance is not public on Friday evening),
@@ -24,7 +24,7 @@ import pytest
 
 from warehouse.settings import DBT_PROJECT_DIR
 
-from .test_dbt_fixture_data import AS_OF, land_fixture
+from .dbt_landing_fixture import AS_OF, land_fixture
 
 pytestmark = pytest.mark.slow
 

@@ -115,6 +115,18 @@ def test_marts_have_exactly_the_documented_columns(manifest) -> None:
         assert all(c.get("data_type") for c in node["columns"].values()), name
 
 
+def test_the_report_reads_only_contracted_marts(manifest) -> None:
+    """Every mart the report reads is a dbt mart with an enforced contract holding the columns the
+    report labels rows by: no mart exists only in the report code or in a test fixture."""
+    from reporting.queries import LABELS
+
+    marts = models(manifest, "marts")
+    for mart, (code, name) in LABELS.items():
+        assert mart in marts, f"the report reads {mart}, which no dbt model builds"
+        assert marts[mart]["config"]["contract"]["enforced"], mart
+        assert {code, name, "source_name", "loaded_at", "is_demo"} <= set(marts[mart]["columns"]), mart
+
+
 def test_every_mart_has_a_uniqueness_test_on_its_grain(manifest) -> None:
     tested = {
         n["attached_node"].split(".")[-1]

@@ -208,22 +208,22 @@ from warehouse.settings import paths
 stage = sys.argv[1]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
-original_audit = wp._audit
+original_audit = wp.audit
 def write_then_die(staging, record):
     original_audit(staging, record)
     die()
-original_seal = wp._seal_tree
+original_seal = wp.seal_tree
 def seal_then_die(folder):
     original_seal(folder)
     die()
 if stage == "written":  # database and Parquet written and audited, not yet sealed
-    wp._audit = write_then_die
+    wp.audit = write_then_die
 elif stage == "sealed":  # read-only and fsynced, not yet renamed
-    wp._seal_tree = seal_then_die
+    wp.seal_tree = seal_then_die
 elif stage == "renamed":  # complete folder renamed, `current` not yet swapped
-    wp._swap_symlink = die
+    wp.swap_symlink = die
 elif stage == "swapped":  # `current` swapped, old versions not yet pruned
-    wp._prune = die
+    wp.prune = die
 wp.publish(week="2023-W15", as_of="2023-04-14T12:00:00+00:00", p=paths(), keep=1)
 """
 

@@ -296,7 +296,8 @@ def _comparable(result: object) -> list[dict]:
 def test_memoized_configurations_give_gx_s_own_results(name: str) -> None:
     """The adapter's speed-up (GX's expectation configurations reused inside one validation)
     changes no verdict, observed value or failing row, on good and on broken frames."""
-    from expectations import adapter
+    from expectations import gx_validation
+    from expectations.gx_configuration_memo import memo_active
 
     good = _demo_frame(name)
     broken = good.copy()
@@ -308,12 +309,12 @@ def test_memoized_configurations_give_gx_s_own_results(name: str) -> None:
     digest = suite_hash(read_suite(name))
     for frame in (good, broken):
         for result_format in ("BOOLEAN_ONLY", "COMPLETE"):
-            memoized = adapter.gx_validate(name, digest, frame, None, result_format)
-            suite = adapter._gx_suite(name, digest, tuple(str(c) for c in frame.columns), None)
-            batch = adapter._gx_batch_definition().get_batch(batch_parameters={"dataframe": frame})
+            memoized = gx_validation.gx_validate(name, digest, frame, None, result_format)
+            suite = gx_validation.gx_suite(name, digest, tuple(str(c) for c in frame.columns), None)
+            batch = gx_validation.gx_batch_definition().get_batch(batch_parameters={"dataframe": frame})
             plain = batch.validate(
                 suite, result_format={"result_format": result_format, "partial_unexpected_count": 20}
             )
             assert _comparable(memoized) == _comparable(plain)
-            assert adapter._memo is None  # GX's own property outside the adapter's validations
+            assert not memo_active()  # GX's own property outside the adapter's validations
     assert not memoized.success

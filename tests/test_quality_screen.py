@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from expectations.adapter import _Group, gx_validate
+from expectations.gx_results import LoadGroup
+from expectations.gx_validation import gx_validate
 from expectations.screen import screen
 from expectations.suites import LOAD_COLUMN, expand_patterns, read_suite, suite_hash
 from ingestion.landing import list_loads, read_load_for_checks
@@ -25,12 +26,12 @@ from warehouse.settings import DEMO_LANDING
 pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot")
 
 
-def _demo_groups(name: str) -> list[_Group]:
+def _demo_groups(name: str) -> list[LoadGroup]:
     groups: dict[tuple, list] = defaultdict(list)
     for load in list_loads(DEMO_LANDING, name):
         frame = read_load_for_checks(load)
         groups[tuple((str(c), str(t)) for c, t in frame.dtypes.items())].append((load, frame))
-    return [_Group([m[0] for m in members], [m[1] for m in members]) for members in groups.values()]
+    return [LoadGroup([m[0] for m in members], [m[1] for m in members]) for members in groups.values()]
 
 
 def _compare(name: str, frame: pd.DataFrame) -> tuple[list[str], list[str]]:

@@ -8,7 +8,6 @@ snapshot or the marts are missing. After an intended change of the report, refre
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from datetime import datetime
@@ -17,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from warehouse.settings import DBT_PROJECT_DIR, DEMO_LANDING, Paths
+
+from . import browser_check as browser
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "summary_2023-W15.md"
 WEEK = "2023-W15"
@@ -127,14 +128,15 @@ def test_golden_shows_the_published_figures_and_a_sentence_per_section(demo_mark
 @pytest.mark.browser
 def test_demo_html_in_headless_chromium(demo_files) -> None:
     """summary.html of the demo build in headless Chromium: every table, no console error, a screenshot."""
-    spec = importlib.util.spec_from_file_location("report_browser", Path(__file__).with_name("test_report_browser.py"))
-    browser = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(browser)
     browser._chromium()
     screenshot = demo_files.folder / "screenshot.png"
     seen = browser.check_in_browser(demo_files.html, screenshot)
     print(f"\nscreenshot (demo build): {screenshot}")
-    assert seen["errors"] == [] and seen["outside"] == []
+    assert seen["errors"] == []
+    assert seen["outside"] == [], "the page asked the network for something"
     for section, tables in browser.TABLES.items():
-        assert set(tables) <= set(seen["tables"][section]), f"section {section} shows {seen['tables'][section]}"
-    assert seen["images"] and all(seen["images"]) and seen["font"]
+        assert seen["tables"][section] == tables, f"section {section} shows {seen['tables'][section]}"
+    assert seen["rows"] > 100
+    assert seen["images"] and all(seen["images"]), "a chart did not load"
+    assert seen["font"], "the embedded CJK font did not load"
+    assert screenshot.stat().st_size > 20_000

@@ -1,60 +1,71 @@
-"""The rendered report on a small hand-made serving database (reporting.sample): what a reader
-sees in summary.md / .html / .xlsx, the as-of rules, and the provenance flags."""
+"""The rendered report of the demo week, from the session's real demo build (``demo_warehouse``):
+what a reader sees in summary.md / .html / .xlsx, the as-of rules, and the provenance flags.
+
+Tests that need another state (a failed check, a stale source, a missing mart, real rather than
+demo data) change a copy of the demo build's landing zone and published database the way the
+warehouse itself would have left them, and render that copy.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from reporting.sample import AS_OF, WEEK, build_sample_warehouse
 from warehouse.settings import Paths
 
+from .conftest import DEMO_AS_OF, DEMO_WEEK, point_env_at
+
+AS_OF = DEMO_AS_OF
+WEEK = DEMO_WEEK
 SECTION_TITLES = ["观策·论市", "复盘·内观", "中观·景气", "出口", "资金·众寡", "主题·风向", "数据·估值"]
 PUBLISHED = [
     "47.6", "89.8", "15.9", "19.2", "86.7", "25.8", "49.3", "38.4",  # fund flows
     "3155.9", "881.9", "136.43", "46.48", "35.43", "-4.81", "1819.04", "57.64",  # exports
     "131.05", "-2.96", "-17.17", "306.72", "-20.04", "-26.15",  # IC trade
     "258.4", "245.1", "25578", "-31.03", "13080", "-14.60", "396.8", "-20.70",  # autos, machinery, SIA
-    "97.17", "5043.33", "14.70", "39.90", "-0.54", "-0.77", "-0.76", "11389.0",  # paper, valuation, market
+    "97.17", "5043.33", "14.70", "-0.54", "-0.77", "-0.76", "11389.0",  # paper, valuation, market
     "13.4", "15.0", "13.5",  # trade structure
 ]  # fmt: skip
 
 
-def _home(root: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
-    p = Paths(home=root / "home", reports=root / "reports")
-    monkeypatch.setenv("WAREHOUSE_HOME", str(p.home))
-    monkeypatch.setenv("WAREHOUSE_REPORTS", str(p.reports))
+@pytest.fixture
+def demo_copy(demo_warehouse: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """A copy of the demo build's landing zone and published database, for a test to change."""
+    p = point_env_at(Paths(home=tmp_path / "home", reports=tmp_path / "reports"), monkeypatch)
+    p.home.mkdir(parents=True)
+    shutil.copytree(demo_warehouse.home / "landing", p.home / "landing", ignore=shutil.ignore_patterns(".landing.lock"))
+    shutil.copytree(demo_warehouse.home / "serving", p.home / "serving", symlinks=True)
     return p
 
 
-@pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Paths]:
-    p = _home(tmp_path, monkeypatch)
-    build_sample_warehouse(p.home, demo=True)
-    yield p
+def _writable_serving(p: Paths) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(p.serving_db.resolve()))
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory):
-    """The demo-flagged sample rendered once for the tests that only read the files."""
+def rendered(demo_warehouse: Paths, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Paths, object]]:
+    """The demo week rendered once (into this module's own folder) for the tests that only read the files."""
     with pytest.MonkeyPatch.context() as monkeypatch:
-        p = _home(tmp_path_factory.mktemp("rendered"), monkeypatch)
-        build_sample_warehouse(p.home, demo=True)
+        p = point_env_at(demo_warehouse, monkeypatch)
+        out = tmp_path_factory.mktemp("rendered")
         started = time.perf_counter()
-        files = _render()
-        print(f"\nrender of {WEEK} (sample warehouse): {time.perf_counter() - started:.2f} s -> {files.folder}")
-        yield p, files
+        files = _render(out_root=out)
+        print(f"\nrender of {WEEK} (demo build): {time.perf_counter() - started:.2f} s -> {files.folder}")
+        yield Paths(home=p.home, reports=out), files
 
 
-def _render(as_of: datetime = AS_OF, week: str = WEEK):
+def _render(as_of: datetime = AS_OF, week: str = WEEK, out_root: Path | None = None):
     from reporting.weekly import render_weekly_summary
 
-    return render_weekly_summary(week, as_of=as_of)
+    return render_weekly_summary(week, as_of=as_of, out_root=out_root)
 
 
 def _sections(markdown: str) -> dict[str, str]:
@@ -63,9 +74,9 @@ def _sections(markdown: str) -> dict[str, str]:
 
 
 def test_three_files_with_every_section_in_the_notes_order(rendered) -> None:
-    sample, files = rendered
+    built, files = rendered
     assert files.markdown.exists() and files.html.exists() and files.xlsx.exists()
-    assert files.folder == sample.reports / WEEK
+    assert files.folder == built.reports / WEEK
     text = files.markdown.read_text(encoding="utf-8")
     headings = re.findall(r"^## \d+\. (.+)$", text, flags=re.M)
     assert headings == SECTION_TITLES
@@ -101,9 +112,23 @@ def test_demo_banner_and_metadata_markdown(rendered) -> None:
     assert "![" in text and all(c.exists() for c in files.charts)
 
 
-def test_no_banner_for_real_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    p = _home(tmp_path, monkeypatch)
-    build_sample_warehouse(p.home, demo=False)
+def test_no_banner_for_real_data(demo_copy: Paths) -> None:
+    # what a real-data build differs by: manifests and mart rows not flagged as demo data
+    for manifest in (demo_copy.home / "landing").glob("*/*.json"):
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+        manifest.write_text(json.dumps({**record, "demo": False}, ensure_ascii=False), encoding="utf-8")
+    (demo_copy.home / "landing" / "_catalogue.duckdb").unlink()  # rebuilt from the manifests
+    con = _writable_serving(demo_copy)
+    marts = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.columns where table_schema = 'marts' and column_name = 'is_demo'"
+        ).fetchall()
+    ]
+    assert marts
+    for mart in marts:
+        con.execute(f"update marts.{mart} set is_demo = false")
+    con.close()
     text = _render().markdown.read_text(encoding="utf-8")
     assert "演示数据：" not in text
 
@@ -148,62 +173,60 @@ def test_cjk_font_comes_from_the_mplfonts_wheel() -> None:
     assert "mplfonts" in path.parts and path.name == "NotoSansCJKsc-Regular.otf"
 
 
-def test_monthly_tables_show_what_was_published_by_the_cutoff(sample: Paths) -> None:
+def test_monthly_tables_show_what_was_published_by_the_cutoff(use_demo_warehouse: Paths, tmp_path: Path) -> None:
     # before customs published March (2023-04-13 11:00), the W15 report shows February
     early = datetime.fromisoformat("2023-04-12T20:00+08:00")
-    text = _render(as_of=early).markdown.read_text(encoding="utf-8")
+    text = _render(as_of=early, out_root=tmp_path).markdown.read_text(encoding="utf-8")
     exports = _sections(text)["4. 出口"]
     assert "进出口总览（2023年2月）" in exports and "3155.9" not in exports
     cycle = _sections(text)["3. 中观·景气"]
     assert "工程机械销量（工程机械工业协会，2023年3月）" in cycle  # CCMA published on 04-10
     assert "汽车产销（中汽协，2023年3月）" in cycle  # CAAM published on 04-11
-    assert "集成电路进出口（海关 HS 8542，2023年2月）" not in cycle  # the sample has no February IC rows
-    assert "集成电路进出口（海关 HS 8542，—）" in cycle  # March IC trade is published on 04-13
+    # March IC trade is published with the customs release on 04-13: February is the latest by the cut-off
+    assert "集成电路进出口（海关 HS 8542，2023年2月）" in cycle
+    assert "集成电路进出口（海关 HS 8542，2023年3月）" not in cycle and "131.05" not in cycle
 
 
-def test_stale_and_failed_sources_are_flagged_in_their_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    p = _home(tmp_path, monkeypatch)
-    build_sample_warehouse(p.home, stale={"paper_prices": "2023-03-24"}, failed=["caam_autos"])
+def test_stale_and_failed_sources_are_flagged_in_their_tables(demo_copy: Paths) -> None:
+    # paper prices: the load of 2023-04-10 (prices of 04-07) never arrived
+    newest = max((demo_copy.home / "landing" / "paper_prices").glob("*.json"))
+    assert newest.name.startswith("20230410")
+    newest.unlink()
+    newest.with_suffix(".parquet").unlink()
+    # CAAM autos: the last check failed (a row of quality.check_results, columns as the store made them)
+    con = _writable_serving(demo_copy)
+    con.execute(
+        "insert into quality.check_results by name select 'later-run' as run_id, ? as checked_at, 'caam_autos' as source, "
+        "'great_expectations' as check_name, false as passed, 'ERROR' as severity, 1 as loads_checked, "
+        "1 as loads_failed, ? as summary, '[]' as failures",
+        [datetime.now(UTC) + timedelta(hours=1), "caam_autos: 1 failed (blocking)\n- [critical] 第3行「销量」为负数"],
+    )
+    con.close()
     text = _render().markdown.read_text(encoding="utf-8")
     paper = text.split("### 纸价（周度）")[1].split("###")[0]
-    assert "⚠" in paper and "paper_prices" in paper and "滞后" in paper and "2023-03-24" in paper
+    assert "⚠" in paper and "paper_prices" in paper and "滞后" in paper and "2023-03-31" in paper
     autos = text.split("### 汽车产销")[1].split("###")[0]
     assert "⚠" in autos and "caam_autos" in autos and "未通过" in autos
     machinery = text.split("### 工程机械销量")[1].split("###")[0]
-    assert "⚠" not in machinery
+    assert "未通过" not in machinery and "滞后" not in machinery  # its source passed and is fresh
     appendix = text.split("## 附录")[1]
     paper_row = next(line for line in appendix.splitlines() if "| paper_prices |" in line)
-    assert "| 2023-03-24 | 2023-04-07 | 滞后 |" in paper_row
+    assert "| 2023-03-31 | 2023-04-07 | 滞后 |" in paper_row
     assert "未通过" in next(line for line in appendix.splitlines() if "| caam_autos |" in line)
 
 
-def test_daily_flows_chart_when_a_daily_mart_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    p = _home(tmp_path, monkeypatch)
-    build_sample_warehouse(p.home, daily=True)
-    files = _render()
-    assert any(c.name == "flows_daily.png" for c in files.charts)
-
-
-def test_a_missing_mart_is_said_not_hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import duckdb
-
-    p = _home(tmp_path, monkeypatch)
-    db = build_sample_warehouse(p.home)
-    con = duckdb.connect(str(db))
+def test_a_missing_mart_is_said_not_hidden(demo_copy: Paths) -> None:
+    con = _writable_serving(demo_copy)
     con.execute("drop table marts.mart_etf_flows_weekly")
     con.close()
     text = _render().markdown.read_text(encoding="utf-8")
     assert "（数据暂缺：marts.mart_etf_flows_weekly 未发布）" in text
 
 
-def test_a_published_cumulative_yoy_that_disagrees_is_flagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_published_cumulative_yoy_that_disagrees_is_flagged(demo_copy: Paths) -> None:
     """report_spec: every published yoy more than 0.5 pp from the computed one is a warning, the
     cumulative (累计同比) one as well as the monthly one."""
-    import duckdb
-
-    p = _home(tmp_path, monkeypatch)
-    db = build_sample_warehouse(p.home)
-    con = duckdb.connect(str(db))
+    con = _writable_serving(demo_copy)
     con.execute(
         "update marts.mart_industry_cycle_monthly set ytd_yoy_pct_computed = -24.0, ytd_yoy_disagrees = true "
         "where indicator = 'ccma_excavator_sales' and month = date '2023-03-01'"
@@ -211,17 +234,15 @@ def test_a_published_cumulative_yoy_that_disagrees_is_flagged(tmp_path: Path, mo
     con.close()
     text = _render().markdown.read_text(encoding="utf-8")
     machinery = text.split("### 工程机械销量")[1].split("###")[0]
-    assert "挖掘机：公布累计同比 -25.53% 与按入库数据计算的累计同比 -24.00% 相差超过0.5个百分点。" in machinery
-    assert "装载机：公布累计同比" not in machinery  # -7.88 vs -7.78: within 0.5 pp
+    assert "挖掘机销量：公布累计同比 -25.53% 与按入库数据计算的累计同比 -24.00% 相差超过0.5个百分点。" in machinery
+    assert "挖掘机销量：公布同比" not in machinery  # the monthly yoy still agrees
+    # the demo's loaders disagree already (-7.88 published, -8.95 computed from the landed months)
+    assert "装载机销量：公布累计同比 -7.88% 与按入库数据计算的累计同比 -8.95%" in machinery
 
 
-def test_a_flow_without_data_this_week_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_flow_without_data_this_week_says_so(demo_copy: Paths) -> None:
     """A week with trading days but no northbound data: the row is there, with 本周无数据 and its source."""
-    import duckdb
-
-    p = _home(tmp_path, monkeypatch)
-    db = build_sample_warehouse(p.home)
-    con = duckdb.connect(str(db))
+    con = _writable_serving(demo_copy)
     con.execute(
         "update marts.mart_fund_flows_weekly set value = null, change = null, days_covered = 0, "
         "source_name = 'stock_hsgt_hist_em' where week_id = '2023-W15' and flow = 'northbound_net_buy'"

@@ -5,7 +5,7 @@ columns, akshare units) with chosen fetch/availability moments, so the tests in
 ``test_dbt_models.py`` can check each mart figure against a number computed by hand here. The
 values are invented (they are fixtures, not data); the expected figures are in ``EXPECTED``.
 
-This file holds no tests itself; it sits beside the tests it serves.
+A fixture module, not a test module (no ``test_`` prefix): it sits beside the tests it serves.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""summary.html in headless Chromium: every section's tables are there, no console errors, no
-request leaves the file, and a screenshot lands beside the report (screenshot.png)."""
+"""Opening a rendered summary.html in headless Chromium (a fixture module of the report tests):
+which tables each section shows, console errors, requests that leave the file, charts and the
+embedded CJK font, and a screenshot."""
 
 from __future__ import annotations
 
@@ -7,11 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from reporting.sample import AS_OF, WEEK, build_sample_warehouse
-from warehouse.settings import Paths
-
-pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -74,25 +70,3 @@ def check_in_browser(html: Path, screenshot: Path) -> dict:
         finally:
             browser.close()
     return {"tables": found, "errors": errors, "outside": outside, "rows": rows, "images": images, "font": font_ok}
-
-
-def test_html_report_in_headless_chromium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _chromium()
-    p = Paths(home=tmp_path / "home", reports=tmp_path / "reports")
-    monkeypatch.setenv("WAREHOUSE_HOME", str(p.home))
-    monkeypatch.setenv("WAREHOUSE_REPORTS", str(p.reports))
-    build_sample_warehouse(p.home, demo=True)
-    from reporting.weekly import render_weekly_summary
-
-    files = render_weekly_summary(WEEK, as_of=AS_OF)
-    screenshot = files.folder / "screenshot.png"
-    seen = check_in_browser(files.html, screenshot)
-    print(f"\nscreenshot: {screenshot}")
-    assert seen["errors"] == []
-    assert seen["outside"] == [], "the page asked the network for something"
-    for section, tables in TABLES.items():
-        assert seen["tables"][section] == tables, f"section {section} shows {seen['tables'][section]}"
-    assert seen["rows"] > 100
-    assert seen["images"] and all(seen["images"]), "a chart did not load"
-    assert seen["font"], "the embedded CJK font did not load"
-    assert screenshot.stat().st_size > 20_000
