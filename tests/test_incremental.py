@@ -54,14 +54,14 @@ class Warehouse:
 
     def build(self, week: str, as_of) -> dict:
         from bench.measure import run
-        from bench.scale.dbt_flows import MART, dbt_command, dbt_env, prepare, refresh_views
+        from bench.scale.dbt_flows import SELECT, dbt_command, dbt_env, prepare, refresh_views
 
         refresh_views(self.home, as_of)
         plan = prepare(self.home, week, as_of, self.target / "manifest.json", full_refresh=self.full_refresh)
         extra = ("--full-refresh",) if self.full_refresh else ()
         log = self.home / "dbt.log"
         result = run(
-            dbt_command(self.project, self.target, f"+{MART} +mart_stock_flow_leaders_weekly", extra=extra),
+            dbt_command(self.project, self.target, SELECT, extra=extra),
             label="dbt",
             env=dbt_env(self.home),
             log=log,

@@ -25,6 +25,9 @@ from pathlib import Path
 from bench.scale.common import RESULT_COLUMNS, parse_moment
 
 MART = "mart_fund_flows_by_industry_weekly"
+# what a weekly build makes of the per-stock sources: the industry mart and the stock leaders (both
+# incremental; leaving one out would leave it "never built" and the read windows off)
+SELECT = f"+{MART} +mart_stock_flow_leaders_weekly"
 
 
 def working_db(home: Path) -> Path:

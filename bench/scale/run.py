@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.measure import Measurement, run, tail
 from bench.results import Report, Row
 from bench.scale.compare import agree
-from bench.scale.dbt_flows import MART, dbt_command, dbt_env, export, node_timings, working_db
+from bench.scale.dbt_flows import MART, SELECT, dbt_command, dbt_env, export, node_timings, working_db
 from bench.scale.generate import ScaleSpec, Universe
 from warehouse.settings import REPO_ROOT
 
@@ -271,7 +271,7 @@ def run_scale(
     )
     target = root / "target"
     shutil.rmtree(target, ignore_errors=True)  # no partial-parse state left from an earlier run
-    select = f"+{MART}"
+    select = SELECT
     parse = run(
         dbt_command(project, target, None, "parse"), label="dbt parse", env=dbt_env(home), log=logs / "dbt_parse.log"
     )
@@ -483,7 +483,7 @@ def _scale_rows(
         Row(
             number,
             f"scale {label} {scope}",
-            f"dbt build --select +{MART}",
+            f"dbt build --select {SELECT}",
             dbt.seconds,
             dbt.max_rss_mb,
             dbt.tree_peak_mb,
