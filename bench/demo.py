@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.measure import Measurement, run, tail
 from bench.results import Report, Row
-from warehouse.settings import DBT_PROJECT_DIR, DEMO_LANDING, REPO_ROOT
+from ground.settings import DBT_PROJECT_DIR, DEMO_LANDING, REPO_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 DEMO_WEEK, DEMO_AS_OF = "2023-W15", "2023-04-14T20:00+08:00"

@@ -11,8 +11,8 @@ from typing import Any
 
 import yaml
 
+from ground.settings import DBT_PROJECT_DIR
 from ingestion.registry import SECTION_TITLES, Source, registry
-from warehouse.settings import DBT_PROJECT_DIR
 
 SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "__sources.yml"
 

@@ -36,10 +36,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ground.settings import paths
 from ingestion.conform import Conversion, conform
 from ingestion.periods import period_range
 from ingestion.registry import Source
-from warehouse.settings import paths
 
 
 class LandingError(RuntimeError):

@@ -21,10 +21,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_specs
 
+from ground.database import working
+from ground.settings import DBT_PROJECT_DIR, paths
 from orchestration.dbt_project import DBT_TARGET, WarehouseTranslator, dbt_executable, ensure_manifest
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
-from warehouse.settings import DBT_PROJECT_DIR, paths
+from warehouse.rebuild_plan import prepare_dbt_build
+from warehouse.run_settings import RunSettings
 
 TESTS_CHECK = "dbt_tests"
 
@@ -126,10 +129,6 @@ def test_results(
 def dbt_models(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, build: BuildSettings, writer_lock: WriterLock
 ) -> Iterator[Any]:
-    from warehouse.database import working
-    from warehouse.rebuild_plan import prepare_dbt_build
-    from warehouse.run_settings import RunSettings
-
     settings = RunSettings.for_week(last_week(context), build.as_of_moment(context))
     with working() as con:
         plan = prepare_dbt_build(con, settings, ensure_manifest(), full_refresh=build.full_refresh)

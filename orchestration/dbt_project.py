@@ -21,7 +21,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from warehouse.settings import DBT_PROJECT_DIR, paths
+from ground.settings import DBT_PROJECT_DIR, paths
 
 TARGET_DIR = DBT_PROJECT_DIR / "target"
 DBT_TARGET = TARGET_DIR / "build"  # where every dbt build of the orchestrator runs (one writer at a time)

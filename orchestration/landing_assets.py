@@ -24,14 +24,19 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import duckdb
 
+from ground.database import working
+from ground.settings import paths
 from ingestion.catalogue import catalogue_of
-from ingestion.landing import Load, list_loads, read_load
-from ingestion.landing_views import refresh_source_view, unreadable_loads
+from ingestion.fetching import FetchError, default_fetcher
+from ingestion.files import FileFormatError, ingest_file, is_landable
+from ingestion.landing import Load, land_frame, list_loads, read_load
+from ingestion.plans import planned_calls
 from ingestion.registry import SECTIONS, Source, registry
+from ingestion.trading_calendar import landed_week
 from orchestration.partitions import last_week, weekly_partitions
+from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
-from warehouse.database import working
-from warehouse.settings import paths
+from warehouse.landing_views import refresh_source_view, unreadable_loads
 
 if TYPE_CHECKING:
     from ingestion.fetching import Fetcher
@@ -51,15 +56,12 @@ def _inbox_files(source: Source) -> list[Path]:
     folder = paths().inbox / source.name
     if not folder.exists():
         return []
-    from ingestion.files import is_landable
 
     return sorted(p for p in folder.iterdir() if p.is_file() and is_landable(p))
 
 
 def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]:
     """Land every file waiting in inbox/<source>/; move it to landed/ or rejected/."""
-    from ingestion.files import FileFormatError, ingest_file
-
     landed = []
     for path in _inbox_files(source):
         done = path.parent / "landed"
@@ -82,13 +84,8 @@ def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]
 
 def _fetch_live(context: dg.AssetExecutionContext, source: Source, fetcher: "Fetcher") -> tuple[list[Load], list[str]]:
     """Call akshare for this run's week; return new loads and the calls that failed."""
-    from ingestion.fetching import FetchError
-    from ingestion.landing import land_frame
-    from ingestion.plans import planned_calls
-    from warehouse.calendar import get_week
-
     week_id = last_week(context)
-    week = get_week(week_id) if week_id else None
+    week = landed_week(week_id) if week_id else None
     landed, failed = [], []
     for params in planned_calls(source, week):
         try:
@@ -126,8 +123,6 @@ def land_source(
         failed: list[str] = []
         if build.live and source.kind == "akshare":
             if fetcher is None:
-                from ingestion.fetching import default_fetcher
-
                 fetcher = default_fetcher()
             fetched, failed = _fetch_live(context, source, fetcher)
             new_loads += fetched
@@ -200,8 +195,6 @@ def _spec(source: Source) -> dg.AssetSpec:
 
 def build_section_assets(name: str, sources: list[Source], partitioned: bool) -> dg.AssetsDefinition:
     """The landing assets and checks of ``sources`` as one multi-asset (one step per run)."""
-    from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
-
     by_key = {landing_key(s.name): s for s in sources}
 
     @dg.multi_asset(

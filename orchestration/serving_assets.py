@@ -2,8 +2,11 @@
 
 import dagster as dg
 
+from ground.database import working
 from orchestration.partitions import run_weeks, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
+from reporting.weekly import render_weekly_summary
+from warehouse.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "warehouse"])
 REPORT_KEY = dg.AssetKey(["report", "weekly_summary"])
@@ -25,9 +28,6 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
     def serving_warehouse(
         context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock
     ) -> dg.MaterializeResult:
-        from warehouse.database import working
-        from warehouse.publish import publish
-
         weeks = run_weeks(context)
         if build.live:
             with working() as con:
@@ -66,8 +66,6 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
         description="The weekly summary tables of the note (reports/<week>/summary.md, .html, .xlsx).",
     )
     def weekly_summary(context: dg.AssetExecutionContext, build: BuildSettings) -> dg.MaterializeResult:
-        from reporting.weekly import render_weekly_summary
-
         as_of = build.as_of_moment(context)
         rendered = [render_weekly_summary(week, as_of=as_of) for week in run_weeks(context)]
         last = rendered[-1]

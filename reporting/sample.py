@@ -19,7 +19,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ingestion.registry import SHANGHAI, registry
+from ground.time_zone import SHANGHAI
+from ingestion.registry import registry
 
 WEEK = "2023-W15"
 AS_OF = datetime(2023, 4, 14, 20, 0, tzinfo=SHANGHAI)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ingestion.registry import SHANGHAI
+from ground.calendar import Week
+from ground.time_zone import SHANGHAI
 from reporting import charts, sentences
 from reporting.formatting import month_full, num
 from reporting.model import Column, Section, Table
 from reporting.queries import Marts, Row
-from warehouse.calendar import Week
 
 INDEX_ORDER = ("000001", "399001", "000300", "399006", "000688", "000905", "000985", "399373", "399377")
 AUTO_ORDER = (

@@ -19,16 +19,16 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from expectations import suites as suites_module
 from expectations.acceptance import AcceptanceError, accept_load
 from expectations.adapter import CheckOutcome, check_source
 from expectations.store import acceptance_history, acceptances_in_force, load_statuses, record_verdicts
+from ground.settings import SUITES_DIR, Paths
 from ingestion.landing import Load, list_loads
-from ingestion.landing_views import refresh_source_view
 from ingestion.registry import get_source
-from warehouse.cli import main
 from warehouse.fingerprint import RECORD
-from warehouse.settings import SUITES_DIR, Paths
+from warehouse.landing_views import refresh_source_view
 
 from .test_quality_adapter import MONTHS, check, good_hgjck, land
 

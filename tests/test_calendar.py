@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from warehouse.calendar import UnknownWeekError, parse_week_id
-from warehouse.cli import main
-from warehouse.settings import Paths
+from cli.commands import main
+from ground.calendar import UnknownWeekError, parse_week_id
+from ground.settings import Paths
 
 
 @pytest.mark.parametrize(

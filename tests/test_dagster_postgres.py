@@ -19,8 +19,8 @@ from typing import Any
 import psycopg
 import pytest
 
+from ground.settings import REPO_ROOT, Paths
 from warehouse.local_postgres import free_port
-from warehouse.settings import REPO_ROOT, Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .test_ui import LAUNCH, _graphql

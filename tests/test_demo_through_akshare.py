@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from ground.settings import DEMO_LANDING
 from ingestion.demo.common import DEMO_AS_OF
 from ingestion.demo.generate import builder_loads, generate
 from ingestion.landing import list_loads, read_load
 from ingestion.registry import registry
 from simulator import routing
-from warehouse.settings import DEMO_LANDING
 
 pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot")
 

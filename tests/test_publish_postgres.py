@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from psycopg import errors
 
-from warehouse.cli import main
-from warehouse.database import serving
+from cli.commands import main
+from ground.database import serving
+from ground.settings import Paths
 from warehouse.publish import PublishError, current_version, publish
 from warehouse.publish_postgres import publish_to_postgres
-from warehouse.settings import Paths
 
 from .test_publish_support import make_working_db, publish_synthetic
 

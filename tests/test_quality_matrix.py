@@ -32,8 +32,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from warehouse.cli import main
-from warehouse.settings import Paths
+from cli.commands import main
+from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, land_calendar, point_env_at, trading_calendar_frame
 
@@ -399,7 +399,7 @@ def started_steps(result: Any) -> set[str]:
 
 
 def view_load_ids(source_name: str) -> set[str]:
-    from warehouse.database import working
+    from ground.database import working
 
     with working() as con:
         rows = con.execute(f'select distinct _load_id from landing."{source_name}"').fetchall()
@@ -407,7 +407,7 @@ def view_load_ids(source_name: str) -> set[str]:
 
 
 def load_status(load_id: str) -> str | None:
-    from warehouse.database import working
+    from ground.database import working
 
     with working() as con:
         row = con.execute("select status from quality.load_status where load_id = ?", [load_id]).fetchone()
@@ -508,7 +508,7 @@ def test_sources_lists_check_results_and_quarantined_loads(matrix: Matrix) -> No
 
 
 def test_the_full_build_publishes_again_after_recovery(matrix: Matrix) -> None:
-    from warehouse.database import serving
+    from ground.database import serving
 
     result = CliRunner().invoke(main, ["build", "--week", DEMO_WEEK, "--as-of", DEMO_AS_OF.isoformat()])
     assert result.exit_code == 0, result.output

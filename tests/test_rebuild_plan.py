@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ground.settings import DBT_PROJECT_DIR
 from warehouse.rebuild_plan import (
     IncrementalModel,
     ModelPlan,
@@ -20,7 +21,6 @@ from warehouse.rebuild_plan import (
     write_plan,
 )
 from warehouse.run_settings import RunSettings, write_run_settings
-from warehouse.settings import DBT_PROJECT_DIR
 
 INT_MODEL = "int_stock_flows_classified_weekly"
 MART = "mart_fund_flows_by_industry_weekly"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ground.settings import Paths
 from reporting.sample import AS_OF, WEEK, build_sample_warehouse
-from warehouse.settings import Paths
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import DBT_PROJECT_DIR, DEMO_LANDING, Paths
+from ground.settings import DBT_PROJECT_DIR, DEMO_LANDING, Paths
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "summary_2023-W15.md"
 WEEK = "2023-W15"

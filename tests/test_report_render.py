@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ground.settings import Paths
 from reporting.sample import AS_OF, WEEK, build_sample_warehouse
-from warehouse.settings import Paths
 
 SECTION_TITLES = ["观策·论市", "复盘·内观", "中观·景气", "出口", "资金·众寡", "主题·风向", "数据·估值"]
 PUBLISHED = [

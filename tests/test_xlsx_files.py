@@ -19,14 +19,15 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from expectations.adapter import check_source
+from ground.settings import Paths
+from ground.time_zone import SHANGHAI
 from ingestion.files import ingest_file, is_landable
 from ingestion.landing import list_loads, read_load
-from ingestion.registry import SHANGHAI, get_source
+from ingestion.registry import get_source
 from ingestion.spreadsheets import cell_text
 from ingestion.templates import NOTES_SHEET, TEMPLATES_DIR
-from warehouse.cli import main
-from warehouse.settings import Paths
 
 CAAM_ROWS = [
     ["2023-03", "汽车", 258.38, 245.1, 15.3, 9.7, 619.7, 607.67, -2.4, -3.9],

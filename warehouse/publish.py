@@ -48,7 +48,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.settings import REPO_ROOT, Paths, paths
+from ground.settings import REPO_ROOT, Paths, paths
 
 KEEP = 5
 PUBLISHED_SCHEMAS = ("marts", "quality")

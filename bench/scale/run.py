@@ -27,7 +27,7 @@ from bench.results import Report, Row
 from bench.scale.compare import agree
 from bench.scale.dbt_flows import MART, dbt_command, dbt_env, export, node_timings, working_db
 from bench.scale.generate import ScaleSpec, Universe
-from warehouse.settings import REPO_ROOT
+from ground.settings import REPO_ROOT
 
 PY = sys.executable
 MEMORY_TARGET_MB = 4096
@@ -39,7 +39,7 @@ def spec_label(spec: ScaleSpec) -> str:
 
 def as_of_for(u: Universe, week: str) -> datetime:
     """The build's as-of moment: the morning after the week's report moment (Saturday 08:00 Shanghai)."""
-    from ingestion.registry import SHANGHAI
+    from ground.time_zone import SHANGHAI
 
     last = max(d for d in u.days if _iso(d) == week)
     return datetime(last.year, last.month, last.day, 20, 0, tzinfo=SHANGHAI) + timedelta(hours=12)

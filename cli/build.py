@@ -19,8 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ground.settings import Paths, paths
+from ingestion.trading_calendar import landed_week
+from warehouse.build_log import describe_failure, open_build_log
 from warehouse.fingerprint import BuildInputs, build_inputs, read_record, write_record
-from warehouse.settings import Paths, paths
+from warehouse.publish import current_version
 
 DAGSTER_YAML = """\
 # Written by the warehouse CLI. Runs that write the working database are serialised.
@@ -79,8 +82,6 @@ class BuildOutcome:
 
 def _unchanged_since_last_build(p: Paths, inputs: BuildInputs) -> dict | None:
     """The last build's record when it had the same inputs and its version is still published."""
-    from warehouse.publish import current_version
-
     record = read_record(p)
     current = current_version(p)
     if not record or current is None or record.get("inputs") != inputs.digest():
@@ -111,9 +112,8 @@ def run_build(
     started = time.monotonic()
     p = paths().ensure()
     ensure_dagster_home(p)
-    from warehouse.calendar import get_week
 
-    report_moment = get_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
+    report_moment = landed_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
     as_of = as_of or datetime.now(UTC)
     inputs = build_inputs(week, as_of, report_moment)
     if not (live or force or full_refresh):
@@ -131,14 +131,14 @@ def run_build(
                 version=record["version"],
                 previous_version=record["version"],
             )
+    # Imported here, after the unchanged-inputs check: a build with nothing new returns without
+    # importing Dagster and loading the code location, which take longer than the rest of it
     import dagster as dg
     from dagster._core.utils import make_new_run_id
 
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
     from orchestration.progress import PROGRESS, plan_stages
-    from warehouse.build_log import describe_failure, open_build_log
-    from warehouse.publish import current_version
 
     as_of_text = as_of.isoformat()
     previous = current_version(p)
@@ -236,7 +236,7 @@ def _fail_abandoned_runs(instance: Any) -> list[str]:
     queued UI or scheduled run back behind it. (Runs the daemon launched are watched by Dagster's
     run monitoring, configured in ``dagster.yaml``.)
     """
-    import dagster as dg
+    import dagster as dg  # lazily, as in run_build (its only caller)
 
     records = instance.get_run_records(
         filters=dg.RunsFilter(
