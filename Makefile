@@ -29,6 +29,7 @@ ui: $(VENV)/.synced
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	cd dbt_project && ../$(BIN)/sqlfluff lint models
 

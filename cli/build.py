@@ -46,6 +46,7 @@ run_monitoring:
 
 
 def ensure_dagster_home(p: Paths | None = None) -> Path:
+    """The Dagster instance folder of the warehouse home, with the CLI's ``dagster.yaml`` in it."""
     p = p or paths()
     home = p.dagster_home
     home.mkdir(parents=True, exist_ok=True)
@@ -55,7 +56,6 @@ def ensure_dagster_home(p: Paths | None = None) -> Path:
         tmp = config.with_name(f"dagster.yaml.{os.getpid()}.tmp")
         tmp.write_text(DAGSTER_YAML)
         os.replace(tmp, config)
-    os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
@@ -111,8 +111,7 @@ def run_build(
     stream = stream or sys.stderr
     started = time.monotonic()
     p = paths().ensure()
-    ensure_dagster_home(p)
-
+    dagster_home = ensure_dagster_home(p)
     report_moment = landed_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
     as_of = as_of or datetime.now(UTC)
     inputs = build_inputs(week, as_of, report_moment)
@@ -136,10 +135,12 @@ def run_build(
     import dagster as dg
     from dagster._core.utils import make_new_run_id
 
+    from orchestration.dbt_project import prepare_manifest
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
     from orchestration.progress import PROGRESS, plan_stages
 
+    prepare_manifest()  # the explicit step: parses only when the dbt project changed
     as_of_text = as_of.isoformat()
     previous = current_version(p)
     job = defs.resolve_job_def(WEEKLY_BUILD)
@@ -152,7 +153,7 @@ def run_build(
     # to standard error: both into the log file; the terminal gets the progress lines only
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), _unraisable_to(log):
         try:
-            with dg.DagsterInstance.get() as instance:
+            with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
                 _fail_abandoned_runs(instance)
                 result = job.execute_in_process(
                     partition_key=week,

@@ -435,14 +435,24 @@ def _describe_version(version) -> str:
 def ui(port: int) -> None:
     """Start the Dagster UI on 127.0.0.1 for this project."""
     from cli.build import ensure_dagster_home
+    from orchestration.dbt_project import prepare_manifest
 
-    paths().ensure()
-    ensure_dagster_home()
+    home = ensure_dagster_home(paths().ensure())
+    prepare_manifest()  # the code location loads the prepared manifest (`dagster dev` would parse too)
     dagster = Path(sys.executable).parent / "dagster"
     args = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)]
-    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})", err=True)
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home})", err=True)
     os.chdir(REPO_ROOT)
-    os.execv(args[0], args)
+    os.execve(args[0], args, {**os.environ, "DAGSTER_HOME": str(home)})  # the instance dagster dev runs on
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Parse even when the dbt project has not changed.")
+def prepare(force: bool) -> None:
+    """Prepare the dbt manifest the Dagster code location loads (`dbt parse` when the project changed)."""
+    from orchestration.dbt_project import prepare_manifest  # imports Dagster and dagster-dbt: only here
+
+    click.echo(f"dbt manifest ready: {prepare_manifest(force=force)}", err=True)
 
 
 def run() -> None:

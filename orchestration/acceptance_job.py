@@ -22,7 +22,7 @@ from pydantic import Field
 from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
 from ground.database import working
 from ground.settings import paths
-from orchestration.landing_assets import landing_key
+from orchestration.asset_keys import landing_key
 from orchestration.resources import WriterLock
 from warehouse.fingerprint import forget_record
 

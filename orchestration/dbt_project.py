@@ -1,10 +1,15 @@
-"""The dbt project as Dagster sees it: a manifest prepared once, and the translator.
+"""The dbt project as Dagster sees it: a manifest prepared by an explicit step, and the translator.
 
-The manifest (``dbt_project/target/manifest.json``) is rebuilt with ``dbt parse`` only when a
+``prepare_manifest`` (``warehouse prepare``, ``make prepare``; ``warehouse build`` and ``warehouse
+demo`` run it first) rebuilds ``dbt_project/target/manifest.json`` with ``dbt parse`` only when a
 file of the dbt project changed since it was written (a fingerprint of paths, sizes and
-modification times), so loading the code location costs a file stat walk, not a parse. The
-parse runs in the builds' own target folder (``target/build``), so the first build after it
-finds dbt's partial-parse state ready; the manifest is then copied where Dagster reads it.
+modification times). The parse runs in the builds' own target folder (``target/build``), so the
+first build after it finds dbt's partial-parse state ready; the manifest is then copied where
+Dagster reads it.
+
+Loading the code location never parses, except under ``dagster dev`` (dagster-dbt's
+``prepare_if_dev`` rule): ``prepared_manifest`` returns the manifest when it is current and
+otherwise says which command prepares it. Importing this module reads nothing.
 """
 
 from __future__ import annotations
@@ -64,10 +69,30 @@ def dbt_executable() -> str:
     return "dbt"
 
 
-def ensure_manifest(force: bool = False) -> Path:
+class ManifestNotPreparedError(RuntimeError):
+    """The dbt manifest is missing or older than the dbt project."""
+
+
+def _manifest_is_current(fingerprint: str) -> bool:
+    return MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == fingerprint
+
+
+def prepared_manifest() -> Path:
+    """The manifest the code location loads: current, or prepared now under ``dagster dev`` only."""
+    if _manifest_is_current(_fingerprint()):
+        return MANIFEST
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):  # set by `dagster dev` (and so `warehouse ui`)
+        return prepare_manifest()
+    state = "is older than the dbt project" if MANIFEST.exists() else "has not been prepared"
+    raise ManifestNotPreparedError(
+        f"the dbt manifest {MANIFEST} {state}: run `warehouse prepare` (or `make prepare`) first"
+    )
+
+
+def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project if (and only if) it changed since the manifest was written."""
     current = _fingerprint()
-    if not force and MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == current:
+    if not force and _manifest_is_current(current):
         return MANIFEST
     subprocess.run(
         [

@@ -9,7 +9,7 @@ from ground.settings import paths
 from ingestion.files import is_landable
 from ingestion.registry import registry
 from ingestion.trading_calendar import landed_week
-from orchestration.landing_assets import landing_key
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import weekly_partitions
 
 WEEKLY_BUILD = "weekly_build"

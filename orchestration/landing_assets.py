@@ -33,6 +33,7 @@ from ingestion.landing import Load, land_frame, list_loads, read_load
 from ingestion.plans import planned_calls
 from ingestion.registry import SECTIONS, Source, registry
 from ingestion.trading_calendar import landed_week
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
@@ -42,10 +43,6 @@ if TYPE_CHECKING:
     from ingestion.fetching import Fetcher
 
 KINDS = {"akshare": {"akshare", "parquet"}, "curated": {"csv", "parquet"}}
-
-
-def landing_key(source_name: str) -> dg.AssetKey:
-    return dg.AssetKey(["landing", source_name])
 
 
 def group_name(section: str) -> str:

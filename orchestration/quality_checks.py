@@ -16,7 +16,7 @@ from expectations.adapter import check_source
 from expectations.store import acceptances_in_force, record_check, record_verdicts
 from ingestion.landing import list_loads
 from ingestion.registry import Source
-from orchestration.landing_assets import landing_key
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import last_week
 from orchestration.resources import BuildSettings
 from warehouse.landing_views import refresh_source_view

@@ -99,6 +99,16 @@ def minimal_landing(warehouse_home: Paths) -> Paths:
 
 
 @pytest.fixture(scope="session")
+def prepared_dbt_manifest() -> Path:
+    """The dbt manifest the code location loads, prepared as `warehouse prepare` does (a parse only
+    when the dbt project changed). Tests that load ``orchestration.definitions`` themselves use it;
+    ``warehouse build`` prepares it on its own."""
+    from orchestration.dbt_project import prepare_manifest
+
+    return prepare_manifest()
+
+
+@pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
     """The demo week built once per test session from the embedded demo snapshot."""
     if not any(DEMO_LANDING.glob("*/*.json")):

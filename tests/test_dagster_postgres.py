@@ -25,7 +25,7 @@ from warehouse.local_postgres import free_port
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .test_ui import LAUNCH, _graphql
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prepared_dbt_manifest")]
 BIN = Path(sys.executable).parent
 RUNS = """
 { runsOrError { ... on Runs { results { runId status startTime endTime tags { key value } } } } }

@@ -83,6 +83,8 @@ frame = pd.DataFrame({
     "今值": [0.8, -0.5, -0.3], "预测值": [0.6, -0.2, 0.0], "前值": [0.0, 0.8, -0.5],
 })
 land_frame(get_source("macro_china_cpi_monthly"), frame, origin="test", fetched_at=datetime(2023, 4, 11, 2, tzinfo=UTC))
+from orchestration.dbt_project import prepare_manifest
+prepare_manifest()  # `warehouse prepare`: the copied project has a new staging model
 from orchestration.definitions import defs
 graph = defs.resolve_asset_graph()
 stg = dg.AssetKey(["staging", "stg_jin10__cpi_monthly"])

@@ -356,7 +356,9 @@ def test_cli_names_the_database_without_its_password(warehouse_home: Paths, post
     assert "PostgreSQL keeps its previous version" in result.output
 
 
-def test_builds_publish_to_postgres_only_when_a_dsn_is_configured(warehouse_home: Paths) -> None:
+def test_builds_publish_to_postgres_only_when_a_dsn_is_configured(
+    warehouse_home: Paths, prepared_dbt_manifest: object
+) -> None:
     """The Dagster asset after serving/warehouse exists only with WAREHOUSE_POSTGRES_DSN set."""
     import os
     import subprocess

@@ -37,7 +37,7 @@ from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, land_calendar, point_env_at, trading_calendar_frame
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prepared_dbt_manifest")]
 
 TRADING_DAYS = [d for d in trading_calendar_frame()["trade_date"]]
 
@@ -364,8 +364,8 @@ def run_job(selection: list[Any]) -> Any:
 def downstream_of(source_name: str) -> list[Any]:
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     graph = defs.resolve_asset_graph()
     return sorted(dg.AssetSelection.keys(landing_key(source_name)).downstream().resolve(graph), key=str)
@@ -387,8 +387,8 @@ def landing_step(source_name: str) -> str:
     """The step that lands and checks a source (one per section and partitioning)."""
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     key = landing_key(source_name)
     return next(a.op.name for a in defs.assets if isinstance(a, dg.AssetsDefinition) and key in a.keys)
@@ -440,7 +440,7 @@ def test_bad_input_fails_at_the_source_check_and_a_good_file_recovers(
 ) -> None:
     import time
 
-    from orchestration.landing_assets import landing_key
+    from orchestration.asset_keys import landing_key
 
     source = SOURCES[source_name]
     file_name = f"{source_name}_{case}.csv"

@@ -30,9 +30,9 @@ PER_STOCK = {"stock_hsgt_hold_stock_em", "stock_margin_detail_sse", "stock_margi
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    from orchestration.dbt_project import ensure_manifest
+    from orchestration.dbt_project import prepare_manifest
 
-    return json.loads(Path(ensure_manifest()).read_text(encoding="utf-8"))
+    return json.loads(Path(prepare_manifest()).read_text(encoding="utf-8"))
 
 
 def test_the_incremental_models_and_what_they_read(manifest: dict) -> None:

@@ -29,6 +29,8 @@ from ingestion.registry import get_source
 from ingestion.spreadsheets import cell_text
 from ingestion.templates import NOTES_SHEET, TEMPLATES_DIR
 
+pytestmark = pytest.mark.usefixtures("prepared_dbt_manifest")  # these tests load orchestration.definitions
+
 CAAM_ROWS = [
     ["2023-03", "汽车", 258.38, 245.1, 15.3, 9.7, 619.7, 607.67, -2.4, -3.9],
     ["2023-03", "中国品牌乘用车", None, 105.16, None, 16.4, None, None, None, None],
@@ -213,8 +215,8 @@ def test_trailing_blank_rows_and_columns_are_not_part_of_the_table(tmp_path: Pat
 def test_the_inbox_lands_workbooks_and_leaves_excel_lock_files(warehouse_home: Paths, tmp_path: Path) -> None:
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     month = (datetime.now(UTC).date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # last month: fresh
     rows = [[month, *CAAM_ROWS[0][1:]]]

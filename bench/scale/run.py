@@ -276,7 +276,7 @@ def run_scale(
         dbt_command(project, target, None, "parse"), label="dbt parse", env=dbt_env(home), log=logs / "dbt_parse.log"
     )
     report.detail(
-        f"dbt project parsed once before the builds (`dbt parse`, what `ensure_manifest` does for the orchestrator): "
+        f"dbt project parsed once before the builds (`dbt parse`, what `prepare_manifest` does for the orchestrator): "
         f"{parse.seconds:.1f} s{'' if parse.ok else ' — FAILED'}"
     )
     dbt_all = dbt_build(home, landing, target, project, select, base_week, base_as_of, logs, "all")
