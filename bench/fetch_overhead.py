@@ -126,7 +126,7 @@ def run(calls: int, record: bool) -> Report:
         Row(
             "5d",
             "call round trip",
-            f"akshare macro_china_hgjck over the simulator (100 months, 1 request), median of {calls}: "
+            f"akshare macro_china_hgjck over the simulator (the demo snapshot's newest load, {len(customs)} months, 1 request), median of {calls}: "
             f"worker {worker_ms:.1f} ms, inline {inline_ms:.1f} ms",
             None,
             ratio=f"{worker_ms / inline_ms:.2f} × inline (+{worker_ms - inline_ms:.1f} ms)",
