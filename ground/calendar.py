@@ -4,7 +4,7 @@ The rules, over a given tuple of trading days (``ingestion.trading_calendar`` re
 ones): a week is an ISO week (``2023-W15``); a week with no trading day (Spring Festival,
 National Day) does not exist for the report; its report moment is its last trading day at 20:00
 Shanghai time. dbt applies the same rules in ``int_trading_days_assigned_to_weeks`` and
-``int_calendar__weeks`` (``tests/test_calendar.py`` checks the two agree).
+``int_trading_weeks_summarized`` (``tests/test_calendar.py`` checks the two agree on the demo build).
 """
 
 from __future__ import annotations
