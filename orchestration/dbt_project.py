@@ -14,6 +14,7 @@ otherwise says which command prepares it. Importing this module reads nothing.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -94,6 +95,15 @@ def prepare_manifest(force: bool = False) -> Path:
     current = _fingerprint()
     if not force and _manifest_is_current(current):
         return MANIFEST
+    TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    with open(TARGET_DIR / ".prepare.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes preparing at once: one parses, the other waits
+        if not force and _manifest_is_current(current):
+            return MANIFEST
+        return _parse(current)
+
+
+def _parse(current: str) -> Path:
     subprocess.run(
         [
             dbt_executable(),
