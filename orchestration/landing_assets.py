@@ -17,7 +17,6 @@ source: a registry entry is enough.
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,12 +134,6 @@ def land_source(
             allow_retries=False,
         )
     usable = refresh_source_view(con, source, loads)
-    con.execute("delete from landing._fetch_failures where source = ?", [source.name])
-    if failed:
-        con.executemany(
-            "insert into landing._fetch_failures values (?, ?, ?, ?)",
-            [(source.name, context.run_id, datetime.now(UTC), err) for err in failed],
-        )
     newest = usable[-1] if usable else None
     periods = [ld.period_max for ld in usable if ld.period_max] + [ld.period_min for ld in usable if ld.period_min]
     metadata = {
@@ -157,7 +150,7 @@ def land_source(
     preview = _preview(newest)
     if preview is not None:
         metadata["preview"] = preview
-    if failed:
+    if failed:  # the publish step reads these from the run's materialisations (serving_assets.failed_fetches)
         metadata["fetch_errors"] = dg.MetadataValue.md("\n".join(f"- {e}" for e in failed))
     version = newest.load_id + f"+{len(usable)}" if newest else "empty"
     return dg.MaterializeResult(

@@ -46,12 +46,6 @@ create table if not exists landing._loads (
 -- the landing file as it was when the view was last created (a file verified then is not read again)
 alter table landing._loads add column if not exists file_size bigint;
 alter table landing._loads add column if not exists file_mtime_ns bigint;
-create table if not exists landing._fetch_failures (
-    source varchar,
-    run_id varchar,
-    failed_at timestamptz,
-    error varchar
-);
 """
 
 
