@@ -11,7 +11,6 @@ step, so nothing downstream (publishing) runs.
 """
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +21,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_specs
 
 from ground.database import working
-from ground.settings import DBT_PROJECT_DIR, paths
+from ground.settings import DBT_PROJECT_DIR
 from orchestration.dbt_project import DBT_TARGET, WarehouseTranslator, dbt_executable
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
@@ -134,7 +133,6 @@ def build_dbt_assets(manifest_path: Path) -> dg.AssetsDefinition:
         with working() as con:
             plan = prepare_dbt_build(con, settings, manifest_path, full_refresh=build.full_refresh)
         context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
-        os.environ["WAREHOUSE_DUCKDB"] = str(paths().working_db)  # read by dbt_project/profiles.yml
         # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
         args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
         invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
