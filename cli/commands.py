@@ -1,4 +1,9 @@
-"""The `warehouse` command line."""
+"""The `warehouse` command line.
+
+Each command imports the layers it uses inside its body: Dagster, dbt's wiring, GX and pandas
+load only for the commands that need them, so `warehouse query`, `sources`, `publish` and
+`--help` start without them (`import cli.build` alone, which a build needs, imports Dagster).
+"""
 
 from __future__ import annotations
 
