@@ -20,7 +20,7 @@ from pathlib import Path
 from ground.settings import DBT_PROJECT_DIR, REGISTRY_PATH, REPO_ROOT, SUITES_DIR, Paths
 from ingestion.landing import list_loads
 
-CODE_FOLDERS = ("ingestion", "expectations", "orchestration", "reporting", "warehouse")
+CODE_FOLDERS = ("ground", "ingestion", "expectations", "warehouse", "reporting", "orchestration", "cli")
 RECORD = "last_build.json"
 
 

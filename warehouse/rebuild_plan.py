@@ -49,7 +49,7 @@ from ingestion.registry import Source, registry
 from warehouse.run_settings import RunSettings, text_literal, write_run_settings
 
 STRATEGY = "replace_weeks"
-LANDING_VIEWS_CODE = Path(__file__).resolve().parent.parent / "ingestion" / "landing_views.py"
+LANDING_VIEWS_CODE = Path(__file__).resolve().parent / "landing_views.py"
 
 
 @dataclass(frozen=True)
