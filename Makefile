@@ -24,10 +24,10 @@ demo: $(VENV)/.synced
 test: $(VENV)/.synced
 	$(BIN)/pytest
 
-# the unit tier for the inner loop (under 2 minutes on 2 cores): no end-to-end builds, servers,
-# browsers or real data; `make test` (CI) runs everything
+# the unit tier for the inner loop (under 2 minutes on 2 cores): no end-to-end builds, Dagster runs,
+# dbt, worker processes, servers, browsers or real data; `make test` (CI) runs everything
 test-fast: $(VENV)/.synced
-	$(BIN)/pytest -m "not slow and not realdata and not browser" -n 2 -q
+	$(BIN)/pytest -m "not slow and not integration and not realdata and not browser" -n 2 -q
 
 # the dbt manifest the Dagster code location loads (`warehouse build`, `demo` and `ui` do it too)
 prepare: $(VENV)/.synced

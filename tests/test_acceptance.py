@@ -32,7 +32,10 @@ from warehouse.landing_views import refresh_source_view
 
 from .test_quality_adapter import MONTHS, check, good_hgjck, land
 
-pytestmark = pytest.mark.usefixtures("prepared_dbt_manifest")  # these tests load orchestration.definitions
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 SOURCE = "macro_china_hgjck"
 

@@ -25,6 +25,8 @@ from simulator.wire import ENDPOINTS, FUNCTIONS, Endpoint, Request, Response
 from .conftest import DEMO_AS_OF
 from .upstream_state import fill_from_landing
 
+pytestmark = pytest.mark.integration
+
 DAY = "20230414"  # a trading day of the demo week with data everywhere
 SATURDAY = "20230415"
 

@@ -24,6 +24,8 @@ from ingestion.trading_calendar import landed_week
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .upstream_state import fill_from_landing
 
+pytestmark = pytest.mark.integration
+
 # text lands as string or large_string (pandas' str dtype), as for every other source
 ARROW = {"string": {"string", "large_string"}, "float": {"double"}, "int": {"int64"}, "date": {"date32[day]"}}
 

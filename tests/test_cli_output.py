@@ -13,6 +13,8 @@ import pytest
 from ground.settings import Paths
 from orchestration.progress import PROGRESS, plan_stages, progress_logger
 
+pytestmark = pytest.mark.integration
+
 
 class Terminal(io.StringIO):
     def isatty(self) -> bool:

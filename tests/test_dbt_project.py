@@ -20,6 +20,8 @@ import pytest
 
 from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
 
+pytestmark = pytest.mark.integration
+
 DBT = str(Path(sys.executable).parent / "dbt")
 META_COLUMNS = ["source_name", "loaded_at", "is_demo"]
 METRIC_MACROS = [

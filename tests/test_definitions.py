@@ -14,7 +14,10 @@ import pytest
 from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
 from ingestion.registry import registry
 
-pytestmark = pytest.mark.usefixtures("prepared_dbt_manifest")  # these tests load orchestration.definitions
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 
 def test_code_location_loads_with_assets_grouped_by_layer() -> None:

@@ -13,7 +13,10 @@ from click.testing import CliRunner
 from ground.settings import DEMO_LANDING, Paths
 from ingestion.landing import LandingError, list_loads, verify_load
 
-pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="the demo snapshot has no loads")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="the demo snapshot has no loads"),
+]
 
 
 def _largest_parquet(root: Path) -> Path:

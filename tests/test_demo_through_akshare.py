@@ -20,7 +20,10 @@ from ingestion.landing import list_loads, read_load
 from ingestion.registry import registry
 from simulator import routing
 
-pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot"),
+]
 
 # one per way akshare's code reshapes an answer, plus CPCA's answer that carries several tables
 ROUND_TRIP_SOURCES = ["index_zh_a_hist", "stock_sse_deal_daily", "car_market_total_cpca", "index_analysis_weekly_sw"]

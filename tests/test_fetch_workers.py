@@ -31,6 +31,8 @@ from simulator.wire import ENDPOINTS, Endpoint, Request, Response
 
 from .conftest import hgjck_frame
 
+pytestmark = pytest.mark.integration
+
 HGJCK = get_source("macro_china_hgjck")
 CUSTOMS_HOST = "datacenter-web.eastmoney.com"
 FAKES = "tests.fetch_fakes"

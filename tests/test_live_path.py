@@ -24,6 +24,8 @@ from simulator.wire import FUNCTIONS
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .upstream_state import fill_from_landing
 
+pytestmark = pytest.mark.integration
+
 AKSHARE_SOURCES = sorted(s.name for s in registry().values() if s.kind == "akshare")
 
 

@@ -22,6 +22,8 @@ from warehouse.publish_postgres import publish_to_postgres
 
 from .test_publish_support import make_working_db, publish_synthetic
 
+pytestmark = pytest.mark.integration
+
 AS_OF = "2023-04-14T12:00:00+00:00"
 
 

@@ -22,6 +22,8 @@ from warehouse.rebuild_plan import (
 )
 from warehouse.run_settings import RunSettings, write_run_settings
 
+pytestmark = pytest.mark.integration
+
 INT_MODEL = "int_stock_flows_classified_weekly"
 MART = "mart_fund_flows_by_industry_weekly"
 LEADERS = "mart_stock_flow_leaders_weekly"

@@ -29,7 +29,10 @@ from ingestion.registry import get_source
 from ingestion.spreadsheets import cell_text
 from ingestion.templates import NOTES_SHEET, TEMPLATES_DIR
 
-pytestmark = pytest.mark.usefixtures("prepared_dbt_manifest")  # these tests load orchestration.definitions
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 CAAM_ROWS = [
     ["2023-03", "汽车", 258.38, 245.1, 15.3, 9.7, 619.7, 607.67, -2.4, -3.9],
