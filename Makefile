@@ -7,7 +7,7 @@ endif
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test build ui lint fmt docs bench clean
+.PHONY: demo test test-fast prepare build ui lint fmt docs bench clean
 
 # uv is bootstrapped with pip into .tools/ when it is not on PATH
 .tools/bin/uv:
@@ -24,11 +24,21 @@ demo: $(VENV)/.synced
 test: $(VENV)/.synced
 	$(BIN)/pytest
 
+# the unit tier for the inner loop (under 2 minutes on 2 cores): no end-to-end builds, Dagster runs,
+# dbt, worker processes, servers, browsers or real data; `make test` (CI) runs everything
+test-fast: $(VENV)/.synced
+	$(BIN)/pytest -m "not slow and not integration and not realdata and not browser" -n 2 -q
+
+# the dbt manifest the Dagster code location loads (`warehouse build`, `demo` and `ui` do it too)
+prepare: $(VENV)/.synced
+	$(BIN)/warehouse prepare
+
 ui: $(VENV)/.synced
 	$(BIN)/warehouse ui
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/ruff format --check .
 	cd dbt_project && ../$(BIN)/sqlfluff lint models
 

@@ -46,9 +46,9 @@ def prepare_home(root: Path) -> Path:
     os.environ.update(
         WAREHOUSE_HOME=str(home), WAREHOUSE_REPORTS=str(root / "reports"), DAGSTER_HOME=str(home / "dagster_home")
     )
+    from ground.settings import paths
     from ingestion.landing import list_loads
     from ingestion.registry import registry
-    from warehouse.settings import paths
 
     p = paths().ensure()
     for name in registry():
@@ -61,7 +61,7 @@ def prepare_home(root: Path) -> Path:
 
 
 def reset_working_db() -> None:
-    from warehouse.settings import paths
+    from ground.settings import paths
 
     for path in paths().working_db.parent.glob("warehouse.duckdb*"):
         path.unlink()
@@ -71,9 +71,9 @@ def adapter_pass() -> tuple[float, dict[str, float], dict[str, float]]:
     """One check of every source, as the asset check's body does it; (total s, per source s, GX expectations)."""
     from expectations.adapter import check_source
     from expectations.store import record_check, record_verdicts
+    from ground.database import working
     from ingestion.landing import list_loads
     from ingestion.registry import registry
-    from warehouse.database import working
 
     per_source, gx_used = {}, {}
     with working() as con:
@@ -108,9 +108,9 @@ def dagster_pass() -> tuple[float, int, float]:
     """The land_sources job in-process: its steps' summed wall time, their number, the checks' seconds."""
     import dagster as dg
 
+    from ground.database import working
     from ingestion.landing import list_loads
     from orchestration.definitions import defs
-    from warehouse.database import working
 
     as_of = max(ld.available_at_dt for ld in list_loads())  # every copied load visible, none stale by it
     job = defs.resolve_job_def("land_sources")

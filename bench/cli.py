@@ -58,7 +58,10 @@ def warm_bytecode(work: Path, report: Report) -> None:
     prefix = use_bytecode_cache(work / "pycache")
     repo = Path(__file__).resolve().parent.parent
     roots = [Path(sysconfig.get_paths()["purelib"])]
-    roots += [repo / p for p in ("bench", "ingestion", "expectations", "orchestration", "reporting", "warehouse")]
+    roots += [
+        repo / p
+        for p in ("bench", "ground", "ingestion", "expectations", "warehouse", "reporting", "orchestration", "cli")
+    ]
     work.mkdir(parents=True, exist_ok=True)
     compiled = compile_bytecode(prefix, roots, work / "compileall.log")
     note = f"compiled now in {compiled.seconds:.0f} s" if compiled else "compiled by an earlier run"

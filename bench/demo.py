@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.measure import Measurement, run, tail
 from bench.results import Report, Row
-from warehouse.settings import DBT_PROJECT_DIR, DEMO_LANDING, REPO_ROOT
+from ground.settings import DBT_PROJECT_DIR, DEMO_LANDING, REPO_ROOT
 
 VENV_BIN = Path(sys.executable).parent
 DEMO_WEEK, DEMO_AS_OF = "2023-W15", "2023-04-14T20:00+08:00"
@@ -174,7 +174,7 @@ def stack_imports(report: Report) -> None:
 
 
 def prepare_manifest(env: dict[str, str], log: Path) -> Measurement:
-    code = "from orchestration.dbt_project import ensure_manifest; ensure_manifest()"
+    code = "from orchestration.dbt_project import prepare_manifest; prepare_manifest()"
     return run([sys.executable, "-c", code], label="manifest", env=env, cwd=REPO_ROOT, log=log)
 
 
@@ -228,7 +228,7 @@ def run_demo(work: Path, report: Report, which: set[str], repeat: int = 1) -> No
     logs = fresh(work / "logs")
     prep = prepare_manifest(home_env(work / "home", project), logs / "manifest.log")
     report.detail(
-        f"dbt manifest prepared once for the copied project (`ensure_manifest`: what the first build of a fresh "
+        f"dbt manifest prepared once for the copied project (`prepare_manifest`: what the first build of a fresh "
         f"checkout pays on top): {prep.seconds:.1f} s{'' if prep.ok else ' — FAILED'}"
     )
     start = interpreter_start()

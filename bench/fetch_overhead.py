@@ -44,11 +44,12 @@ def _import_akshare_seconds() -> float:
 
 
 def run(calls: int, record: bool) -> Report:
+    from ground.settings import DEMO_LANDING
     from ingestion import fetch_pool
     from ingestion.fetching import Fetcher
+    from ingestion.landing import list_loads, read_load
     from ingestion.registry import Column, get_source
     from simulator import Simulator, routing
-    from tests.conftest import hgjck_frame
 
     report = Report("fetch workers: start and per-call cost")
     pool = fetch_pool.worker_pool()
@@ -106,9 +107,9 @@ def run(calls: int, record: bool) -> Report:
 
     import akshare
 
-    months = [f"{2015 + i // 12}-{i % 12 + 1:02d}" for i in range(100)]
+    customs = read_load(list_loads(DEMO_LANDING, "macro_china_hgjck")[-1])  # the demo snapshot's newest load
     with Simulator() as simulator:
-        simulator.dataset.put("macro_china_hgjck", hgjck_frame(months, [1e8] * 100, [2e8] * 100, [3.0] * 100))
+        simulator.dataset.put("macro_china_hgjck", customs)
         os.environ["WAREHOUSE_UPSTREAM"] = simulator.url
         routing.install(simulator.url)
         try:
@@ -125,7 +126,7 @@ def run(calls: int, record: bool) -> Report:
         Row(
             "5d",
             "call round trip",
-            f"akshare macro_china_hgjck over the simulator (100 months, 1 request), median of {calls}: "
+            f"akshare macro_china_hgjck over the simulator (the demo snapshot's newest load, {len(customs)} months, 1 request), median of {calls}: "
             f"worker {worker_ms:.1f} ms, inline {inline_ms:.1f} ms",
             None,
             ratio=f"{worker_ms / inline_ms:.2f} × inline (+{worker_ms - inline_ms:.1f} ms)",

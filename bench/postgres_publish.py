@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench.results import Report, Row, append
-from warehouse.settings import Paths
+from ground.settings import Paths
 
 
 def publish_working(p: Paths, week: str, as_of: str) -> str:

@@ -34,8 +34,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ground.settings import SUITES_DIR
 from ingestion.registry import CADENCE_DAYS, Source, registry
-from warehouse.settings import SUITES_DIR
 
 LOAD_COLUMN = "_load_id"
 

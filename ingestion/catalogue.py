@@ -38,8 +38,8 @@ from pathlib import Path
 
 import duckdb
 
+from ground.settings import paths
 from ingestion.landing import Load, read_manifest
-from warehouse.settings import paths
 
 CATALOGUE_FILE = "_catalogue.duckdb"
 LOCK_FILE = ".landing.lock"

@@ -12,9 +12,9 @@ from typing import Any
 
 import yaml
 
+from ground.settings import DBT_PROJECT_DIR
 from ingestion.load_metadata import LOAD_METADATA_COLUMNS, names
 from ingestion.registry import SECTION_TITLES, Source, registry
-from warehouse.settings import DBT_PROJECT_DIR
 
 SOURCES_YML = DBT_PROJECT_DIR / "models" / "staging" / "__sources.yml"
 

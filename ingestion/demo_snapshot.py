@@ -15,8 +15,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ground.settings import DEMO_LANDING, paths
 from ingestion.landing import TMP_SUFFIX, source_lock, sweep_debris
-from warehouse.settings import DEMO_LANDING, paths
 
 
 @dataclass

@@ -136,7 +136,7 @@ def classify(failure: BaseException | FailureReport, statuses: list[int]) -> tup
     A report identified as a known akshare crash gets that case's error
     (:mod:`ingestion.akshare_crashes`); everything else the general rule below.
     """
-    from ingestion.akshare_crashes import classify_crash
+    from ingestion.akshare_crashes import classify_crash  # here: that module imports this one
 
     report = failure if isinstance(failure, FailureReport) else describe(failure)
     known = classify_crash(report)

@@ -151,7 +151,7 @@ def apply_environment(env: Mapping[str, str]) -> None:
     os.environ.setdefault("TQDM_DISABLE", "1")
     upstream = os.environ.get(UPSTREAM_VARIABLE, "").strip()
     if upstream or "simulator.routing" in sys.modules:
-        from simulator import routing
+        from simulator import routing  # only with a simulated upstream (tests, the demo generator)
 
         if not upstream:
             routing.uninstall()

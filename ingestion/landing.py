@@ -36,10 +36,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ground.settings import paths
 from ingestion.conform import Conversion, conform
 from ingestion.periods import period_range
 from ingestion.registry import Source
-from warehouse.settings import paths
 
 
 class LandingError(RuntimeError):
@@ -201,7 +201,7 @@ def land_frame(
     root: Path | None = None,
 ) -> LandResult:
     """Write one load of ``source`` (or return the latest load when the content is unchanged)."""
-    from ingestion.catalogue import catalogue_of
+    from ingestion.catalogue import catalogue_of  # here: the catalogue module imports this one
 
     root = Path(root or paths().landing)
     params = dict(params or {})
@@ -281,7 +281,7 @@ def read_manifest(path: Path, root: Path) -> Load:
 
 def list_loads(root: Path | None = None, source: str | None = None) -> list[Load]:
     """Every complete load (both files present), oldest first, from the zone's catalogue."""
-    from ingestion.catalogue import catalogue_of
+    from ingestion.catalogue import catalogue_of  # here: the catalogue module imports this one
 
     return catalogue_of(root).loads(source)
 

@@ -1,7 +1,7 @@
 """The load metadata columns: the one declaration of what every ``landing.<source>`` view adds to a
 source's raw columns, and which of them staging models carry on.
 
-:mod:`ingestion.landing_views` builds the views' metadata columns from :data:`LOAD_METADATA_COLUMNS`
+:mod:`warehouse.landing_views` builds the views' metadata columns from :data:`LOAD_METADATA_COLUMNS`
 (over ``landing._loads``, itself filled from the catalogue's :class:`~ingestion.landing.Load`
 records), :mod:`ingestion.dbt_sources` documents them in dbt's ``__sources.yml``, and
 ``tests/test_load_metadata.py`` checks the rest against this declaration: the ``landing._loads``

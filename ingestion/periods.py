@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from ingestion.registry import SHANGHAI, Source
+from ground.time_zone import SHANGHAI
+from ingestion.registry import Source
 
 _CN_MONTH = re.compile(r"^\s*(\d{4})年(\d{1,2})月(?:份)?\s*$")
 _CPCA_YEAR = re.compile(r"^(\d{4})年$")

@@ -7,8 +7,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ground.calendar import Week
+from ingestion.landing import list_loads, read_load
 from ingestion.registry import Source, get_source
-from warehouse.calendar import Week
 
 log = logging.getLogger(__name__)
 
@@ -17,8 +18,6 @@ def derived_values(source: Source, landing: Path | None = None) -> list[str] | N
     """The values a ``param_sets_from`` source takes its parameter sets from: the distinct values of
     the named column in the newest load of the origin source (e.g. every board code of today's board
     list). None when the origin source has no load yet."""
-    from ingestion.landing import list_loads, read_load
-
     origin = source.param_sets_from
     assert origin is not None
     loads = [ld for ld in list_loads(landing, origin.source) if ld.rows > 0]

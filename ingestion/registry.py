@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 
-from warehouse.settings import REGISTRY_PATH
-
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+from ground.settings import REGISTRY_PATH
+from ground.time_zone import SHANGHAI
 
 Kind = Literal["akshare", "curated"]
 Section = Literal[

@@ -19,11 +19,12 @@ the working database.
 import dagster as dg
 from pydantic import Field
 
-from orchestration.landing_assets import landing_key
+from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
+from ground.database import working
+from ground.settings import paths
+from orchestration.asset_keys import landing_key
 from orchestration.resources import WriterLock
-from warehouse.database import working
 from warehouse.fingerprint import forget_record
-from warehouse.settings import paths
 
 ACCEPT_LOAD = "accept_load"
 RELEASE_OP = "release_load"  # op names must differ from job names in one code location
@@ -40,8 +41,6 @@ class AcceptLoadConfig(dg.Config):
     description="Release a quarantined load after review; the next build (or landing materialisation) uses it.",
 )
 def release_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, writer_lock: WriterLock) -> None:
-    from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
-
     try:
         with working() as con:
             acceptance = accept_load(

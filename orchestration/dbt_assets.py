@@ -11,7 +11,6 @@ step, so nothing downstream (publishing) runs.
 """
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,10 +20,13 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_specs
 
-from orchestration.dbt_project import DBT_TARGET, WarehouseTranslator, dbt_executable, ensure_manifest
+from ground.database import working
+from ground.settings import DBT_PROJECT_DIR
+from orchestration.dbt_project import DBT_TARGET, WarehouseTranslator, dbt_executable
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
-from warehouse.settings import DBT_PROJECT_DIR, paths
+from warehouse.rebuild_plan import prepare_dbt_build
+from warehouse.run_settings import RunSettings
 
 TESTS_CHECK = "dbt_tests"
 
@@ -42,8 +44,8 @@ def tests_by_asset(manifest: Mapping[str, Any], translator: WarehouseTranslator)
     return found
 
 
-def _dbt_definitions() -> tuple[dict[str, Any], list[dg.AssetSpec], list[dg.AssetCheckSpec]]:
-    manifest = json.loads(Path(ensure_manifest()).read_text(encoding="utf-8"))
+def _dbt_definitions(manifest_path: Path) -> tuple[dict[str, Any], list[dg.AssetSpec], list[dg.AssetCheckSpec]]:
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     translator = WarehouseTranslator()
     specs, _ = build_dbt_specs(
         translator=translator,
@@ -66,9 +68,6 @@ def _dbt_definitions() -> tuple[dict[str, Any], list[dg.AssetSpec], list[dg.Asse
         if key in keys
     ]
     return manifest, specs, checks
-
-
-MANIFEST, SPECS, CHECKS = _dbt_definitions()
 
 
 def test_results(
@@ -114,42 +113,43 @@ def test_results(
         )
 
 
-@dg.multi_asset(
-    name="dbt_models",
-    specs=SPECS,
-    check_specs=CHECKS,
-    can_subset=True,
-    partitions_def=weekly_partitions(),
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: "fqn:*", "warehouse/writer": "true"},
-)
-def dbt_models(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, build: BuildSettings, writer_lock: WriterLock
-) -> Iterator[Any]:
-    from warehouse.database import working
-    from warehouse.rebuild_plan import prepare_dbt_build
-    from warehouse.run_settings import RunSettings
+def build_dbt_assets(manifest_path: Path) -> dg.AssetsDefinition:
+    """Every model of the prepared manifest (``orchestration.dbt_project.prepared_manifest``) as one multi-asset."""
+    manifest, specs, checks = _dbt_definitions(manifest_path)
 
-    settings = RunSettings.for_week(last_week(context), build.as_of_moment(context))
-    with working() as con:
-        plan = prepare_dbt_build(con, settings, ensure_manifest(), full_refresh=build.full_refresh)
-    context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
-    os.environ["WAREHOUSE_DUCKDB"] = str(paths().working_db)  # read by dbt_project/profiles.yml
-    # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
-    args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
-    invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
-    for event in invocation.stream():
-        if isinstance(event, dg.AssetObservation):
-            continue  # a test's result, once per model it reads: summarised per model below
-        yield event
-    yield from test_results(context, MANIFEST, DBT_TARGET / "run_results.json")
-    if not invocation.is_successful():
-        failed = _failed_nodes(DBT_TARGET / "run_results.json")
-        raise dg.Failure(
-            description=f"dbt build failed: {', '.join(failed) or 'see the dbt log'}",
-            metadata={"failed_nodes": failed},
-            allow_retries=False,
-        )
+    @dg.multi_asset(
+        name="dbt_models",
+        specs=specs,
+        check_specs=checks,
+        can_subset=True,
+        partitions_def=weekly_partitions(),
+        backfill_policy=dg.BackfillPolicy.single_run(),
+        op_tags={DAGSTER_DBT_SELECT_METADATA_KEY: "fqn:*", "warehouse/writer": "true"},
+    )
+    def dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, build: BuildSettings, writer_lock: WriterLock
+    ) -> Iterator[Any]:
+        settings = RunSettings.for_week(last_week(context), build.as_of_moment(context))
+        with working() as con:
+            plan = prepare_dbt_build(con, settings, manifest_path, full_refresh=build.full_refresh)
+        context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
+        # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
+        args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
+        invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetObservation):
+                continue  # a test's result, once per model it reads: summarised per model below
+            yield event
+        yield from test_results(context, manifest, DBT_TARGET / "run_results.json")
+        if not invocation.is_successful():
+            failed = _failed_nodes(DBT_TARGET / "run_results.json")
+            raise dg.Failure(
+                description=f"dbt build failed: {', '.join(failed) or 'see the dbt log'}",
+                metadata={"failed_nodes": failed},
+                allow_retries=False,
+            )
+
+    return dbt_models
 
 
 def _failed_nodes(run_results: Path) -> list[str]:

@@ -5,6 +5,10 @@ a plain dbt child would keep writing the working database without the build's wr
 This launcher asks Linux to send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
 which survives ``exec``) and then replaces itself with dbt, so dbt never outlives the build or
 the Dagster run worker that started it. Elsewhere it simply runs dbt.
+
+It also points dbt's profile at the working database of the warehouse home it runs for
+(``WAREHOUSE_DUCKDB``, read by ``dbt_project/profiles.yml``), so the build step hands dbt nothing
+through its own environment.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import os
 import signal
 import sys
 from pathlib import Path
+
+from ground.settings import paths
 
 PR_SET_PDEATHSIG = 1
 
@@ -37,7 +43,8 @@ def dbt_command() -> Path:
 def main() -> None:
     die_with_parent()
     dbt = dbt_command()
-    os.execv(dbt, [str(dbt), *sys.argv[1:]])
+    env = {**os.environ, "WAREHOUSE_DUCKDB": str(paths().working_db)}
+    os.execve(dbt, [str(dbt), *sys.argv[1:]], env)
 
 
 if __name__ == "__main__":

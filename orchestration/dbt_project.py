@@ -1,14 +1,20 @@
-"""The dbt project as Dagster sees it: a manifest prepared once, and the translator.
+"""The dbt project as Dagster sees it: a manifest prepared by an explicit step, and the translator.
 
-The manifest (``dbt_project/target/manifest.json``) is rebuilt with ``dbt parse`` only when a
+``prepare_manifest`` (``warehouse prepare``, ``make prepare``; ``warehouse build`` and ``warehouse
+demo`` run it first) rebuilds ``dbt_project/target/manifest.json`` with ``dbt parse`` only when a
 file of the dbt project changed since it was written (a fingerprint of paths, sizes and
-modification times), so loading the code location costs a file stat walk, not a parse. The
-parse runs in the builds' own target folder (``target/build``), so the first build after it
-finds dbt's partial-parse state ready; the manifest is then copied where Dagster reads it.
+modification times). The parse runs in the builds' own target folder (``target/build``), so the
+first build after it finds dbt's partial-parse state ready; the manifest is then copied where
+Dagster reads it.
+
+Loading the code location never parses, except under ``dagster dev`` (dagster-dbt's
+``prepare_if_dev`` rule): ``prepared_manifest`` returns the manifest when it is current and
+otherwise says which command prepares it. Importing this module reads nothing.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -21,7 +27,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtProject
 
-from warehouse.settings import DBT_PROJECT_DIR, paths
+from ground.settings import DBT_PROJECT_DIR, paths
 
 TARGET_DIR = DBT_PROJECT_DIR / "target"
 DBT_TARGET = TARGET_DIR / "build"  # where every dbt build of the orchestrator runs (one writer at a time)
@@ -64,11 +70,40 @@ def dbt_executable() -> str:
     return "dbt"
 
 
-def ensure_manifest(force: bool = False) -> Path:
+class ManifestNotPreparedError(RuntimeError):
+    """The dbt manifest is missing or older than the dbt project."""
+
+
+def _manifest_is_current(fingerprint: str) -> bool:
+    return MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == fingerprint
+
+
+def prepared_manifest() -> Path:
+    """The manifest the code location loads: current, or prepared now under ``dagster dev`` only."""
+    if _manifest_is_current(_fingerprint()):
+        return MANIFEST
+    if os.environ.get("DAGSTER_IS_DEV_CLI"):  # set by `dagster dev` (and so `warehouse ui`)
+        return prepare_manifest()
+    state = "is older than the dbt project" if MANIFEST.exists() else "has not been prepared"
+    raise ManifestNotPreparedError(
+        f"the dbt manifest {MANIFEST} {state}: run `warehouse prepare` (or `make prepare`) first"
+    )
+
+
+def prepare_manifest(force: bool = False) -> Path:
     """Parse the dbt project if (and only if) it changed since the manifest was written."""
     current = _fingerprint()
-    if not force and MANIFEST.exists() and FINGERPRINT.exists() and FINGERPRINT.read_text() == current:
+    if not force and _manifest_is_current(current):
         return MANIFEST
+    TARGET_DIR.mkdir(parents=True, exist_ok=True)
+    with open(TARGET_DIR / ".prepare.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # two processes preparing at once: one parses, the other waits
+        if not force and _manifest_is_current(current):
+            return MANIFEST
+        return _parse(current)
+
+
+def _parse(current: str) -> Path:
     subprocess.run(
         [
             dbt_executable(),

@@ -4,12 +4,13 @@ from datetime import datetime
 
 import dagster as dg
 
+from ground.calendar import UnknownWeekError, week_id_of
+from ground.settings import paths
 from ingestion.files import is_landable
 from ingestion.registry import registry
-from orchestration.landing_assets import landing_key
+from ingestion.trading_calendar import landed_week
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import weekly_partitions
-from warehouse.calendar import UnknownWeekError, get_week, week_id_of
-from warehouse.settings import paths
 
 WEEKLY_BUILD = "weekly_build"
 LAND_SOURCES = "land_sources"
@@ -45,7 +46,7 @@ def build_schedules() -> list[dg.ScheduleDefinition]:
         moment: datetime = context.scheduled_execution_time
         week_id = week_id_of(moment.date())
         try:
-            get_week(week_id)
+            landed_week(week_id)
         except UnknownWeekError as exc:
             return dg.SkipReason(str(exc))
         return dg.RunRequest(

@@ -17,30 +17,31 @@ source: a registry entry is enough.
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
 import duckdb
 
+from ground.database import working
+from ground.settings import paths
 from ingestion.catalogue import catalogue_of
-from ingestion.landing import Load, list_loads, read_load
-from ingestion.landing_views import refresh_source_view, unreadable_loads
+from ingestion.fetching import FetchError, default_fetcher
+from ingestion.files import FileFormatError, ingest_file, is_landable
+from ingestion.landing import Load, land_frame, list_loads, read_load
+from ingestion.plans import planned_calls
 from ingestion.registry import SECTIONS, Source, registry
+from ingestion.trading_calendar import landed_week
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import last_week, weekly_partitions
+from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
-from warehouse.database import working
-from warehouse.settings import paths
+from warehouse.landing_views import refresh_source_view, unreadable_loads
 
 if TYPE_CHECKING:
     from ingestion.fetching import Fetcher
 
 KINDS = {"akshare": {"akshare", "parquet"}, "curated": {"csv", "parquet"}}
-
-
-def landing_key(source_name: str) -> dg.AssetKey:
-    return dg.AssetKey(["landing", source_name])
 
 
 def group_name(section: str) -> str:
@@ -51,15 +52,12 @@ def _inbox_files(source: Source) -> list[Path]:
     folder = paths().inbox / source.name
     if not folder.exists():
         return []
-    from ingestion.files import is_landable
 
     return sorted(p for p in folder.iterdir() if p.is_file() and is_landable(p))
 
 
 def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]:
     """Land every file waiting in inbox/<source>/; move it to landed/ or rejected/."""
-    from ingestion.files import FileFormatError, ingest_file
-
     landed = []
     for path in _inbox_files(source):
         done = path.parent / "landed"
@@ -82,13 +80,8 @@ def _land_inbox(context: dg.AssetExecutionContext, source: Source) -> list[Load]
 
 def _fetch_live(context: dg.AssetExecutionContext, source: Source, fetcher: "Fetcher") -> tuple[list[Load], list[str]]:
     """Call akshare for this run's week; return new loads and the calls that failed."""
-    from ingestion.fetching import FetchError
-    from ingestion.landing import land_frame
-    from ingestion.plans import planned_calls
-    from warehouse.calendar import get_week
-
     week_id = last_week(context)
-    week = get_week(week_id) if week_id else None
+    week = landed_week(week_id) if week_id else None
     landed, failed = [], []
     for params in planned_calls(source, week):
         try:
@@ -126,8 +119,6 @@ def land_source(
         failed: list[str] = []
         if build.live and source.kind == "akshare":
             if fetcher is None:
-                from ingestion.fetching import default_fetcher
-
                 fetcher = default_fetcher()
             fetched, failed = _fetch_live(context, source, fetcher)
             new_loads += fetched
@@ -143,12 +134,6 @@ def land_source(
             allow_retries=False,
         )
     usable = refresh_source_view(con, source, loads)
-    con.execute("delete from landing._fetch_failures where source = ?", [source.name])
-    if failed:
-        con.executemany(
-            "insert into landing._fetch_failures values (?, ?, ?, ?)",
-            [(source.name, context.run_id, datetime.now(UTC), err) for err in failed],
-        )
     newest = usable[-1] if usable else None
     periods = [ld.period_max for ld in usable if ld.period_max] + [ld.period_min for ld in usable if ld.period_min]
     metadata = {
@@ -165,7 +150,7 @@ def land_source(
     preview = _preview(newest)
     if preview is not None:
         metadata["preview"] = preview
-    if failed:
+    if failed:  # the publish step reads these from the run's materialisations (serving_assets.failed_fetches)
         metadata["fetch_errors"] = dg.MetadataValue.md("\n".join(f"- {e}" for e in failed))
     version = newest.load_id + f"+{len(usable)}" if newest else "empty"
     return dg.MaterializeResult(
@@ -200,8 +185,6 @@ def _spec(source: Source) -> dg.AssetSpec:
 
 def build_section_assets(name: str, sources: list[Source], partitioned: bool) -> dg.AssetsDefinition:
     """The landing assets and checks of ``sources`` as one multi-asset (one step per run)."""
-    from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
-
     by_key = {landing_key(s.name): s for s in sources}
 
     @dg.multi_asset(

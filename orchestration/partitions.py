@@ -4,14 +4,14 @@ from datetime import date
 
 import dagster as dg
 
-from warehouse.calendar import weeks
+from ingestion.trading_calendar import landed_weeks
 
 FIRST_DAY = date(2018, 1, 1)
 
 
 def weekly_partitions() -> dg.StaticPartitionsDefinition:
     """Every ISO week with an SSE trading day since 2018, from the landed calendar."""
-    keys = [week.week_id for week in weeks(since=FIRST_DAY)]
+    keys = [week.week_id for week in landed_weeks(since=FIRST_DAY)]
     return dg.StaticPartitionsDefinition(keys or ["2023-W15"])
 
 
@@ -26,7 +26,7 @@ def run_weeks(context: dg.OpExecutionContext | dg.AssetCheckExecutionContext) ->
         return [tags["dagster/partition"]]
     if "dagster/asset_partition_range_end" in tags:
         start, end = tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]
-        keys = [w.week_id for w in weeks(since=FIRST_DAY)]
+        keys = [w.week_id for w in landed_weeks(since=FIRST_DAY)]
         return keys[keys.index(start) : keys.index(end) + 1] if start in keys and end in keys else [end]
     return []
 

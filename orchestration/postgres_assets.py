@@ -12,14 +12,14 @@ import dagster as dg
 
 from orchestration.partitions import weekly_partitions
 from orchestration.serving_assets import SERVING_KEY
+from warehouse.publish import PublishError
+from warehouse.publish_postgres import BI_ROLE_ENV, DEFAULT_BI_ROLE, configured_dsn, publish_to_postgres
 
 POSTGRES_KEY = dg.AssetKey(["serving", "postgres_marts"])
 
 
 def build_postgres_assets() -> list[dg.AssetsDefinition]:
     """The PostgreSQL publish asset when a DSN is configured, else nothing."""
-    from warehouse.publish_postgres import BI_ROLE_ENV, DEFAULT_BI_ROLE, configured_dsn
-
     dsn = configured_dsn()
     if not dsn:
         return []
@@ -35,9 +35,6 @@ def build_postgres_assets() -> list[dg.AssetsDefinition]:
         "in one transaction (readers see the old or the new version), readable by the BI role.",
     )
     def postgres_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-        from warehouse.publish import PublishError
-        from warehouse.publish_postgres import publish_to_postgres
-
         try:
             done = publish_to_postgres(
                 dsn, bi_role=os.environ.get(BI_ROLE_ENV) or DEFAULT_BI_ROLE, progress=context.log.info

@@ -5,7 +5,7 @@ Dagster's verbose console logger. The run's steps are grouped into stages by wha
 (``land`` the landing assets, ``check`` their Great Expectations checks, ``dbt`` the dbt models
 and tests, ``publish`` the serving database, ``report`` the weekly summary); the terminal gets one
 line per stage when it is done, a progress bar while a long stage runs (on a terminal only), and
-every failure at once. The build log (see ``warehouse/build.py``) gets a line per step, per failed
+every failure at once. The build log (see ``cli/build.py``) gets a line per step, per failed
 check with its details, and dbt's own per-node lines. The failures are also collected for the
 final summary.
 """

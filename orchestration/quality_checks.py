@@ -12,11 +12,14 @@ from typing import Any
 import dagster as dg
 import duckdb
 
+from expectations.adapter import check_source
+from expectations.store import acceptances_in_force, record_check, record_verdicts
 from ingestion.landing import list_loads
 from ingestion.registry import Source
-from orchestration.landing_assets import landing_key
+from orchestration.asset_keys import landing_key
 from orchestration.partitions import last_week
 from orchestration.resources import BuildSettings
+from warehouse.landing_views import refresh_source_view
 
 CHECK_NAME = "great_expectations"
 
@@ -69,9 +72,6 @@ def check_loads(
     context: dg.AssetExecutionContext, source: Source, build: BuildSettings, con: duckdb.DuckDBPyConnection
 ) -> dg.AssetCheckResult:
     """Validate the source's new loads (landing view just refreshed on ``con``); the check's result."""
-    from expectations.adapter import check_source
-    from expectations.store import acceptances_in_force, record_check, record_verdicts
-
     as_of = build.as_of_moment(context)
     reference = build.reference_moment(context, last_week(context))
     loads = list_loads(source=source.name)
@@ -79,8 +79,6 @@ def check_loads(
     failures = [f.as_dict() for f in outcome.failures]
     record_verdicts(con, outcome.verdicts, context.run.run_id)
     if outcome.failed_load_ids:  # quarantined at once: the landing view no longer shows them
-        from ingestion.landing_views import refresh_source_view
-
         refresh_source_view(con, source, [ld for ld in loads if ld.available_at_dt <= as_of])
     record_check(
         con,

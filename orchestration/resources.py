@@ -9,9 +9,10 @@ from typing import Any
 import dagster as dg
 from pydantic import PrivateAttr
 
+from ground.settings import paths
+from ingestion.fetching import default_fetcher, shutdown_workers
+from ingestion.trading_calendar import landed_week
 from orchestration.progress import PROGRESS
-from warehouse.calendar import get_week
-from warehouse.settings import paths
 
 
 class BuildSettings(dg.ConfigurableResource):
@@ -47,7 +48,7 @@ class BuildSettings(dg.ConfigurableResource):
         as_of = self.as_of_moment(context)
         if not week_id:
             return as_of
-        return min(as_of, get_week(week_id).report_moment)
+        return min(as_of, landed_week(week_id).report_moment)
 
 
 class AkshareFetcher(dg.ConfigurableResource):
@@ -55,13 +56,9 @@ class AkshareFetcher(dg.ConfigurableResource):
     breaker state span the run). Its calls run in worker processes, which stop when the run ends."""
 
     def fetcher(self) -> Any:
-        from ingestion.fetching import default_fetcher
-
         return default_fetcher()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        from ingestion.fetching import shutdown_workers
-
         shutdown_workers()
 
 

@@ -4,6 +4,8 @@ import dagster as dg
 
 from orchestration.partitions import run_weeks, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
+from reporting.weekly import render_weekly_summary
+from warehouse.publish import publish
 
 SERVING_KEY = dg.AssetKey(["serving", "warehouse"])
 REPORT_KEY = dg.AssetKey(["report", "weekly_summary"])
@@ -25,21 +27,10 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
     def serving_warehouse(
         context: dg.AssetExecutionContext, build: BuildSettings, writer_lock: WriterLock
     ) -> dg.MaterializeResult:
-        from warehouse.database import working
-        from warehouse.publish import publish
-
         weeks = run_weeks(context)
         if build.live:
-            with working() as con:
-                failed = (
-                    con.execute(
-                        "select source, error from landing._fetch_failures where run_id = ?", [context.run_id]
-                    ).fetchall()
-                    if _has_fetch_table(con)
-                    else []
-                )
-            if failed:
-                names = sorted({s for s, _ in failed})
+            names = failed_fetches(context)
+            if names:
                 raise dg.Failure(
                     description=f"not published: akshare fetches failed for {', '.join(names)}; "
                     "the serving database keeps its last good version",
@@ -66,8 +57,6 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
         description="The weekly summary tables of the note (reports/<week>/summary.md, .html, .xlsx).",
     )
     def weekly_summary(context: dg.AssetExecutionContext, build: BuildSettings) -> dg.MaterializeResult:
-        from reporting.weekly import render_weekly_summary
-
         as_of = build.as_of_moment(context)
         rendered = [render_weekly_summary(week, as_of=as_of) for week in run_weeks(context)]
         last = rendered[-1]
@@ -85,9 +74,18 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
     return [serving_warehouse, weekly_summary]
 
 
-def _has_fetch_table(con) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where schema_name = 'landing' and table_name = '_fetch_failures'"
-        ).fetchone()[0]
-    )
+def failed_fetches(context: dg.AssetExecutionContext) -> list[str]:
+    """The sources whose landing materialisation in this run recorded failed akshare calls
+    (metadata ``fetch_failures``; the errors are in ``fetch_errors``, shown on the landing asset)."""
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    failed = set()
+    for record in records:
+        materialization = record.event_log_entry.asset_materialization
+        if materialization is None or materialization.asset_key.path[0] != "landing":
+            continue
+        count = materialization.metadata.get("fetch_failures")
+        if count is not None and count.value:
+            failed.add(materialization.asset_key.path[-1])
+    return sorted(failed)

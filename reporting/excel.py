@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ingestion.registry import SHANGHAI
+from ground.time_zone import SHANGHAI
 from reporting.model import Report, Section, Table
 
 TITLE = Font(bold=True, size=14, color="9B1C1C")

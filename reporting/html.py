@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ingestion.registry import SHANGHAI
+from ground.time_zone import SHANGHAI
 from reporting.fonts import FONT_FAMILY, font_subset
 from reporting.model import Report, Table
 

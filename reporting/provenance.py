@@ -16,8 +16,9 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ground.time_zone import SHANGHAI
 from ingestion.landing import Load, list_loads
-from ingestion.registry import CADENCE_DAYS, SECTION_TITLES, SHANGHAI, Source, registry
+from ingestion.registry import CADENCE_DAYS, SECTION_TITLES, Source, registry
 from reporting.formatting import MISSING
 from reporting.model import Column, SourceStatus, Table
 

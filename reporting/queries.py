@@ -14,6 +14,8 @@ from typing import Any
 
 import duckdb
 
+from expectations.store import ACCEPTANCES_IN_FORCE_SQL, acceptance_from_row
+
 Row = dict[str, Any]
 
 # (code column, name column) of each mart
@@ -179,7 +181,6 @@ class Marts:
         """Loads released after review and in force (quality.load_acceptances), oldest first."""
         if not (self.has("load_acceptances", schema="quality") and self.has("load_status", schema="quality")):
             return []
-        from expectations.store import ACCEPTANCES_IN_FORCE_SQL, acceptance_from_row
 
         return [acceptance_from_row(r).as_dict() for r in self.con.execute(ACCEPTANCES_IN_FORCE_SQL).fetchall()]
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingestion.registry import SHANGHAI
+from ground.database import serving
+from ground.settings import paths
+from ground.time_zone import SHANGHAI
+from ingestion.trading_calendar import landed_week, trading_days
 from reporting import charts
 from reporting.excel import render_excel
 from reporting.html import render_html
@@ -29,9 +32,6 @@ from reporting.model import Report
 from reporting.provenance import appendix_table, flag_table, source_statuses
 from reporting.queries import Marts
 from reporting.sections import Context, build_sections
-from warehouse.calendar import get_week, trading_days
-from warehouse.database import serving
-from warehouse.settings import paths
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def build_report(week_id: str, *, as_of: datetime) -> Report:
     """Read everything the week's report shows (no files written)."""
     if as_of.tzinfo is None:
         raise ValueError(f"as_of {as_of} has no time zone")
-    week = get_week(week_id)
+    week = landed_week(week_id)
     cutoff = min(as_of, week.report_moment).astimezone(SHANGHAI)
     with serving() as con:
         marts = Marts(con, week_id, cutoff)

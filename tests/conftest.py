@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from ground.settings import DEMO_LANDING, Paths, paths
+from ground.sse_holidays import SSE_HOLIDAYS
 from simulator import Simulator
-from warehouse.settings import DEMO_LANDING, Paths, paths
 
 # a developer's own PostgreSQL target must not receive the marts of every test build
 os.environ.pop("WAREHOUSE_POSTGRES_DSN", None)
@@ -22,34 +23,10 @@ REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 if not REALDATA.exists():
     REALDATA = Path("/work/shared/realdata")
 
-# SSE holidays on weekdays, 2022-2023 (make-up weekend workdays are not trading days)
-HOLIDAYS = {
-    date(2022, 1, 3),
-    *[date(2022, 1, d) for d in (31,)],
-    *[date(2022, 2, d) for d in (1, 2, 3, 4)],
-    date(2022, 4, 4),
-    date(2022, 4, 5),
-    date(2022, 5, 2),
-    date(2022, 5, 3),
-    date(2022, 5, 4),
-    date(2022, 6, 3),
-    date(2022, 9, 12),
-    *[date(2022, 10, d) for d in (3, 4, 5, 6, 7)],
-    date(2023, 1, 2),
-    *[date(2023, 1, d) for d in (23, 24, 25, 26, 27)],
-    date(2023, 4, 5),
-    date(2023, 5, 1),
-    date(2023, 5, 2),
-    date(2023, 5, 3),
-    date(2023, 6, 22),
-    date(2023, 6, 23),
-    date(2023, 9, 29),
-    *[date(2023, 10, d) for d in (2, 3, 4, 5, 6)],
-}
-
 
 def trading_calendar_frame(start: str = "2021-01-04", end: str = "2023-12-29") -> pd.DataFrame:
-    days = [d.date() for d in pd.bdate_range(start, end) if d.date() not in HOLIDAYS]
+    """The SSE calendar as ``tool_trade_date_hist_sina`` returns it: weekdays minus the declared SSE holidays."""
+    days = [d.date() for d in pd.bdate_range(start, end) if d.date() not in SSE_HOLIDAYS]
     return pd.DataFrame({"trade_date": days})
 
 
@@ -122,6 +99,16 @@ def minimal_landing(warehouse_home: Paths) -> Paths:
 
 
 @pytest.fixture(scope="session")
+def prepared_dbt_manifest() -> Path:
+    """The dbt manifest the code location loads, prepared as `warehouse prepare` does (a parse only
+    when the dbt project changed). Tests that load ``orchestration.definitions`` themselves use it;
+    ``warehouse build`` prepares it on its own."""
+    from orchestration.dbt_project import prepare_manifest
+
+    return prepare_manifest()
+
+
+@pytest.fixture(scope="session")
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
     """The demo week built once per test session from the embedded demo snapshot."""
     if not any(DEMO_LANDING.glob("*/*.json")):
@@ -133,7 +120,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Paths]:
     try:
         from click.testing import CliRunner
 
-        from warehouse.cli import main
+        from cli.commands import main
 
         # what `make demo` runs; its output is kept for the test of the command's output
         result = CliRunner().invoke(main, ["demo"])

@@ -19,18 +19,23 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from expectations import suites as suites_module
 from expectations.acceptance import AcceptanceError, accept_load
 from expectations.adapter import CheckOutcome, check_source
 from expectations.store import acceptance_history, acceptances_in_force, load_statuses, record_verdicts
+from ground.settings import SUITES_DIR, Paths
 from ingestion.landing import Load, list_loads
-from ingestion.landing_views import refresh_source_view
 from ingestion.registry import get_source
-from warehouse.cli import main
 from warehouse.fingerprint import RECORD
-from warehouse.settings import SUITES_DIR, Paths
+from warehouse.landing_views import refresh_source_view
 
 from .test_quality_adapter import MONTHS, check, good_hgjck, land
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 SOURCE = "macro_china_hgjck"
 
@@ -212,7 +217,7 @@ def _run(job_name: str, run_config: dict, **kwargs: object) -> object:
 
 
 def test_the_accept_load_job_and_the_check_metadata(con: duckdb.DuckDBPyConnection, warehouse_home: Paths) -> None:
-    from orchestration.landing_assets import landing_key
+    from orchestration.asset_keys import landing_key
 
     from .conftest import DEMO_AS_OF, DEMO_WEEK
 
@@ -257,7 +262,7 @@ def test_the_accept_load_job_and_the_check_metadata(con: duckdb.DuckDBPyConnecti
 
 
 def test_a_blocking_check_says_how_to_release_a_reviewed_load(con: duckdb.DuckDBPyConnection) -> None:
-    from orchestration.landing_assets import landing_key
+    from orchestration.asset_keys import landing_key
 
     from .conftest import DEMO_AS_OF, DEMO_WEEK
 

@@ -16,14 +16,16 @@ from typing import Any
 import openpyxl
 import pytest
 
+from ground.settings import DEMO_LANDING
 from ingestion.fetching import AkshareCrash, EmptyResult, Fetcher, FetchError, SchemaDrift
 from ingestion.registry import Source, registry
 from simulator import Simulator
 from simulator.wire import ENDPOINTS, FUNCTIONS, Endpoint, Request, Response
-from warehouse.settings import DEMO_LANDING
 
 from .conftest import DEMO_AS_OF
 from .upstream_state import fill_from_landing
+
+pytestmark = pytest.mark.integration
 
 DAY = "20230414"  # a trading day of the demo week with data everywhere
 SATURDAY = "20230415"

@@ -14,15 +14,17 @@ from datetime import date
 
 import pytest
 
+from ground.settings import DEMO_LANDING, Paths
 from ingestion.fetching import Fetcher
 from ingestion.landing import land_frame
 from ingestion.plans import planned_calls
 from ingestion.registry import registry
-from warehouse.calendar import get_week
-from warehouse.settings import DEMO_LANDING, Paths
+from ingestion.trading_calendar import landed_week
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .upstream_state import fill_from_landing
+
+pytestmark = pytest.mark.integration
 
 # text lands as string or large_string (pandas' str dtype), as for every other source
 ARROW = {"string": {"string", "large_string"}, "float": {"double"}, "int": {"int64"}, "date": {"date32[day]"}}
@@ -47,7 +49,7 @@ def fetcher() -> Fetcher:
 def test_a_backdrop_source_lands_in_the_registrys_types(name: str, upstream, warehouse_home: Paths) -> None:
     source = registry()[name]
     fill_from_landing(upstream.dataset, DEMO_LANDING, DEMO_AS_OF, [name])
-    [params, *_] = planned_calls(source, get_week(DEMO_WEEK), today=date(2023, 4, 14), landing=DEMO_LANDING)
+    [params, *_] = planned_calls(source, landed_week(DEMO_WEEK), today=date(2023, 4, 14), landing=DEMO_LANDING)
     frame = fetcher().fetch(source, params)
     load = land_frame(source, frame, params, origin="akshare", fetched_at=DEMO_AS_OF).load
     landed = dict(load.columns)
@@ -70,7 +72,7 @@ def test_the_board_list_is_dated_by_its_fetch_day_and_drives_the_history_calls(u
     load = land_frame(lists, frame, {}, origin="akshare", fetched_at=DEMO_AS_OF).load
     assert (load.period_min, load.period_max) == ("2023-04-14", "2023-04-14")  # the Shanghai day of the fetch
     history = registry()["stock_board_concept_hist_em"]
-    calls = planned_calls(history, get_week(DEMO_WEEK), today=date(2023, 4, 14))  # plans from this landing
+    calls = planned_calls(history, landed_week(DEMO_WEEK), today=date(2023, 4, 14))  # plans from this landing
     assert sorted(c["symbol"] for c in calls) == sorted(frame["板块代码"])
     assert {(c["start_date"], c["end_date"], c["period"], c["adjust"]) for c in calls} == {
         ("20230403", "20230414", "daily", "")

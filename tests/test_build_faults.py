@@ -17,8 +17,8 @@ import dagster as dg
 import duckdb
 import pytest
 
+from ground.settings import REPO_ROOT, Paths
 from warehouse.publish import current_version
-from warehouse.settings import REPO_ROOT, Paths
 
 from .test_faults import _alive, _dbt_build_pid
 from .test_publish_support import build_env, build_output, publish_synthetic, start_build, wait_for
@@ -57,7 +57,7 @@ def create_then_die(self, *args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # after the run is stored, before its first step
 DagsterInstance.create_run_for_job = create_then_die
 
-from warehouse.build import run_build
+from cli.build import run_build
 run_build("2023-W15", as_of=datetime.fromisoformat("2023-04-14T20:00+08:00"))
 """
 
@@ -121,7 +121,7 @@ from ingestion.landing import land_frame
 from ingestion.registry import get_source
 from tests.conftest import hgjck_frame, land_calendar
 from tests.test_publish_support import publish_synthetic
-from warehouse.settings import paths
+from ground.settings import paths
 
 p = paths().ensure()
 land_calendar()
@@ -133,7 +133,7 @@ publish_synthetic(p)
 
 INSPECT = r"""
 import json
-from warehouse.database import serving
+from ground.database import serving
 from warehouse.publish import current_version, verify
 with serving() as con:
     print(json.dumps({"current": current_version().number, "verified": verify(con)}))

@@ -14,11 +14,11 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
+from ground.settings import Paths
 from ingestion.catalogue import CATALOGUE_FILE, catalogue_of
 from ingestion.landing import land_frame, list_loads, read_manifest
 from ingestion.registry import get_source
-from warehouse.cli import main
-from warehouse.settings import Paths
 
 from .conftest import hgjck_frame
 
@@ -186,7 +186,7 @@ def test_the_landing_step_reads_only_new_or_changed_landing_files(
 ) -> None:
     """A file read whole when its view was created is not read again; one changed since is, and named."""
     import ingestion.landing as landing
-    from ingestion.landing_views import refresh_source_view, unreadable_loads
+    from warehouse.landing_views import refresh_source_view, unreadable_loads
 
     loads = _land(3)
     with duckdb.connect(str(warehouse_home.working_db)) as con:

@@ -10,8 +10,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from ground.settings import Paths
 from orchestration.progress import PROGRESS, plan_stages, progress_logger
-from warehouse.settings import Paths
+
+pytestmark = pytest.mark.integration
 
 
 class Terminal(io.StringIO):
@@ -162,8 +164,8 @@ def test_the_summary_says_what_is_published(
     warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, failed: bool
 ) -> None:
     """Only the report failed, so a new version is live: the summary must not claim otherwise."""
-    from warehouse.build import BuildOutcome
-    from warehouse.cli import _report_build
+    from cli.build import BuildOutcome
+    from cli.commands import _report_build
 
     from .test_publish import _publish
 

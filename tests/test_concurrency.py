@@ -9,9 +9,9 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from warehouse.database import serving
+from ground.database import serving
+from ground.settings import Paths
 from warehouse.publish import current_version, verify, verify_parquet
-from warehouse.settings import Paths
 
 from .test_publish_support import Reader, build_output, publish_synthetic, start_build, wait_for
 

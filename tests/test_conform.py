@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from ground.settings import Paths
 from ingestion.conform import conform
 from ingestion.landing import land_frame, read_load
 from ingestion.registry import get_source
-from warehouse.settings import Paths
 
 INDEX = get_source("index_zh_a_hist")
 SSE = get_source("stock_sse_deal_daily")

@@ -19,13 +19,13 @@ from typing import Any
 import psycopg
 import pytest
 
+from ground.settings import REPO_ROOT, Paths
 from warehouse.local_postgres import free_port
-from warehouse.settings import REPO_ROOT, Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .test_ui import LAUNCH, _graphql
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prepared_dbt_manifest")]
 BIN = Path(sys.executable).parent
 RUNS = """
 { runsOrError { ... on Runs { results { runId status startTime endTime tags { key value } } } } }

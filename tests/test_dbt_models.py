@@ -22,7 +22,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from warehouse.settings import DBT_PROJECT_DIR
+from ground.settings import DBT_PROJECT_DIR
 
 from .dbt_landing_fixture import AS_OF, land_fixture
 
@@ -45,8 +45,8 @@ def run_dbt(args: list[str], database: Path, work: Path) -> subprocess.Completed
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[duckdb.DuckDBPyConnection, dict[str, Any]]]:
     from ingestion.landing import list_loads
-    from ingestion.landing_views import refresh_source_view
     from ingestion.registry import registry
+    from warehouse.landing_views import refresh_source_view
 
     work = tmp_path_factory.mktemp("dbt_models")
     landing = work / "landing"

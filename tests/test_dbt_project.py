@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from warehouse.settings import DBT_PROJECT_DIR, REPO_ROOT
+from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
+
+pytestmark = pytest.mark.integration
 
 DBT = str(Path(sys.executable).parent / "dbt")
 META_COLUMNS = ["source_name", "loaded_at", "is_demo"]

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-import dagster as dg
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
+import dagster as dg
+import pytest
+
+from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
 from ingestion.registry import registry
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 
 def test_code_location_loads_with_assets_grouped_by_layer() -> None:
@@ -92,3 +105,70 @@ def test_friday_schedule_runs_at_20_shanghai() -> None:
     schedule = defs.resolve_schedule_def("friday_report")
     assert schedule.cron_schedule == "0 20 * * 5"
     assert schedule.execution_timezone == "Asia/Shanghai"
+
+
+AUDITED_IMPORT = """
+import os, sys
+
+watched = tuple(sys.argv[1:])
+events = []
+
+
+def started_by_platform_architecture() -> bool:
+    # Dagster's vendored croniter asks `file` whether Python is 32-bit (platform.architecture)
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code.co_name == "architecture" and frame.f_code.co_filename.endswith("platform.py"):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def hook(event, args):
+    if event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork"):
+        if not started_by_platform_architecture():
+            events.append(f"{event} {args[0]!r}")
+    elif event in ("open", "os.listdir", "os.scandir", "glob.glob") and args and isinstance(args[0], (str, bytes, os.PathLike)):
+        path = os.path.abspath(os.fsdecode(args[0]))
+        if path.startswith(watched):
+            events.append(f"{event} {path}")
+
+
+sys.addaudithook(hook)
+import orchestration.definitions
+
+print("\\n".join(events))
+assert orchestration.definitions.build_definitions.cache_info().currsize == 0, "defs was built at import"
+"""
+
+
+def _fresh_checkout(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """The environment of a fresh checkout: a dbt project never parsed, an empty warehouse home."""
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", "dbt_packages"))
+    home = tmp_path / "home"
+    env = {**os.environ, "WAREHOUSE_DBT_PROJECT_DIR": str(project), "WAREHOUSE_HOME": str(home)}
+    env.pop("WAREHOUSE_POSTGRES_DSN", None)
+    return env, project
+
+
+def test_importing_the_code_location_runs_nothing_and_reads_no_data(tmp_path: Path) -> None:
+    """`import orchestration.definitions` in a fresh checkout: no `dbt parse` (no subprocess at all)
+    and no data file opened or listed (landing zones, the demo snapshot, dbt's target folder)."""
+    env, project = _fresh_checkout(tmp_path)
+    watched = [str(REPO_ROOT / "data"), str(project / "target"), env["WAREHOUSE_HOME"], str(DBT_PROJECT_DIR / "target")]
+    done = subprocess.run(
+        [sys.executable, "-c", AUDITED_IMPORT, *watched], env=env, cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "", f"importing orchestration.definitions did work:\n{done.stdout}"
+    assert not (project / "target").exists()
+
+
+def test_loading_without_a_prepared_manifest_says_how_to_prepare_it(tmp_path: Path) -> None:
+    env, project = _fresh_checkout(tmp_path)
+    code = "from orchestration.definitions import defs"
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "ManifestNotPreparedError" in done.stderr and "run `warehouse prepare`" in done.stderr
+    assert not (project / "target" / "manifest.json").exists()  # nothing parsed behind the user's back

@@ -10,10 +10,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from ground.settings import DEMO_LANDING, Paths
 from ingestion.landing import LandingError, list_loads, verify_load
-from warehouse.settings import DEMO_LANDING, Paths
 
-pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="the demo snapshot has no loads")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="the demo snapshot has no loads"),
+]
 
 
 def _largest_parquet(root: Path) -> Path:
@@ -28,8 +31,8 @@ def test_a_truncated_demo_file_is_replaced_by_the_next_warehouse_demo(
     warehouse_home: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The finding: a Parquet file cut to 8 KiB stayed, and every later build failed on it."""
-    from warehouse import build
-    from warehouse.cli import install_demo_snapshot, main
+    from cli import build
+    from cli.commands import install_demo_snapshot, main
 
     p = warehouse_home
     install_demo_snapshot()

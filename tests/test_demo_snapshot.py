@@ -17,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ground.settings import DEMO_DIR, DEMO_LANDING, REPO_ROOT
+from ground.time_zone import SHANGHAI
 from ingestion.landing import list_loads, params_key, read_load
-from ingestion.registry import SHANGHAI, get_source, registry
-from warehouse.settings import DEMO_DIR, DEMO_LANDING, REPO_ROOT
+from ingestion.registry import get_source, registry
 
 AS_OF = datetime(2023, 4, 14, 20, 0, tzinfo=SHANGHAI)
 WEEK = "2023-W15"

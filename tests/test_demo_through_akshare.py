@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pytest
 
+from ground.settings import DEMO_LANDING
 from ingestion.demo.common import DEMO_AS_OF
 from ingestion.demo.generate import builder_loads, generate
 from ingestion.landing import list_loads, read_load
 from ingestion.registry import registry
 from simulator import routing
-from warehouse.settings import DEMO_LANDING
 
-pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot")
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot"),
+]
 
 # one per way akshare's code reshapes an answer, plus CPCA's answer that carries several tables
 ROUND_TRIP_SOURCES = ["index_zh_a_hist", "stock_sse_deal_daily", "car_market_total_cpca", "index_analysis_weekly_sw"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from warehouse.settings import REPO_ROOT
+from ground.settings import REPO_ROOT
 
 DEPLOY = REPO_ROOT / "deploy"
 
@@ -72,4 +72,4 @@ def test_compose_helm_and_workspace_name_the_same_code_location() -> None:
     assert (REPO_ROOT / "workspace.yaml").exists()  # the local one (dagster dev) stays beside it
     code_env = compose["services"]["code-server"]["environment"]
     assert code_env["WAREHOUSE_POSTGRES_DSN"].startswith("postgresql://warehouse:")
-    assert code_env["DAGSTER_HOME"] == "/data/dagster_home"  # where the CLI looks too (warehouse.settings)
+    assert code_env["DAGSTER_HOME"] == "/data/dagster_home"  # where the CLI looks too (ground.settings)

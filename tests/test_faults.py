@@ -14,9 +14,9 @@ import dagster as dg
 import duckdb
 import pytest
 
-from warehouse.database import serving
+from ground.database import serving
+from ground.settings import Paths
 from warehouse.publish import current_version, verify
-from warehouse.settings import Paths
 
 from .test_publish_support import WEEK, build_env, build_output, publish_synthetic, snapshot, start_build, wait_for
 
@@ -125,7 +125,7 @@ def test_live_build_without_network(minimal_landing: Paths, tmp_path: Path) -> N
     pytest.importorskip("ingestion.fetching", reason="ingestion/fetching.py (the live fetcher) is not there yet")
     from ingestion.plans import planned_calls
     from ingestion.registry import registry
-    from warehouse.calendar import get_week
+    from ingestion.trading_calendar import landed_week
 
     p = minimal_landing
     publish_synthetic(p)
@@ -156,7 +156,7 @@ def test_live_build_without_network(minimal_landing: Paths, tmp_path: Path) -> N
     match = re.search(r"not published: akshare fetches failed for ([\w, ]+);", output)
     assert match, output
     failed = set(match.group(1).split(", "))
-    week = get_week(WEEK)
+    week = landed_week(WEEK)
     expected = {s.name for s in registry().values() if s.kind == "akshare" and planned_calls(s, week)}
     assert failed == expected
     assert {"macro_china_hgjck", "tool_trade_date_hist_sina"} <= failed

@@ -22,14 +22,16 @@ from pathlib import Path
 
 import pytest
 
+from ground.settings import REPO_ROOT
 from ingestion import fetch_pool
 from ingestion.fetching import Fetcher, FetchError, SourceUnavailable, shutdown_workers
 from ingestion.registry import Column, Source, get_source, registry
 from simulator import Fault, Simulator
 from simulator.wire import ENDPOINTS, Endpoint, Request, Response
-from warehouse.settings import REPO_ROOT
 
 from .conftest import hgjck_frame
+
+pytestmark = pytest.mark.integration
 
 HGJCK = get_source("macro_china_hgjck")
 CUSTOMS_HOST = "datacenter-web.eastmoney.com"
@@ -399,8 +401,8 @@ def test_workers_stop_when_a_dagster_run_ends(test_hosts: list[str], upstream: S
 
 def simulated(upstream: Simulator, function: str) -> Source:
     """The registered source of ``function``, its upstream filled from the demo snapshot."""
+    from ground.settings import DEMO_LANDING
     from simulator.wire import FUNCTIONS
-    from warehouse.settings import DEMO_LANDING
 
     from .conftest import DEMO_AS_OF
     from .upstream_state import fill_from_landing

@@ -29,6 +29,7 @@ import pandas as pd
 import pytest
 import requests
 
+from ground.calendar import Week
 from ingestion import fetching
 from ingestion.fetching import (
     EmptyResult,
@@ -44,7 +45,6 @@ from ingestion.landing import land_frame, list_loads, read_load
 from ingestion.plans import planned_calls
 from ingestion.registry import RangeParams, Source, get_source
 from ingestion.request_gate import install as install_request_gate
-from warehouse.calendar import Week
 
 from .conftest import REALDATA, hgjck_frame
 

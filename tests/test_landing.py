@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ground.settings import Paths
 from ingestion.files import FileFormatError, ParamsError, ingest_file, resolve_params
 from ingestion.landing import LandingError, land_frame, list_loads, read_load, verify_load
 from ingestion.registry import get_source
-from warehouse.settings import Paths
 
 from .conftest import hgjck_frame
 
@@ -114,7 +114,7 @@ def test_the_landing_view_reads_loads_of_different_shapes_by_column_name(warehou
     lines up by name in ``landing.<source>``; loads of one shape bind from a single file."""
     import duckdb
 
-    from ingestion.landing_views import refresh_source_view
+    from warehouse.landing_views import refresh_source_view
 
     first = land_frame(HGJCK, _frame(), {}, origin="test", fetched_at=datetime(2023, 4, 13, tzinfo=UTC)).load
     later = _frame().iloc[::-1, ::-1].copy()  # columns reversed

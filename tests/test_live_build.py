@@ -30,15 +30,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
+from ground.settings import DEMO_LANDING, Paths
+from ground.time_zone import SHANGHAI
 from ingestion.conform import conform
 from ingestion.fetching import Fetcher, reset_default_fetcher
 from ingestion.landing import Load, latest_load, list_loads, read_load
 from ingestion.plans import planned_calls
-from ingestion.registry import SHANGHAI, registry
+from ingestion.registry import registry
+from ingestion.trading_calendar import landed_week
 from simulator import Simulator
-from warehouse.calendar import get_week
-from warehouse.cli import main
-from warehouse.settings import DEMO_LANDING, Paths
 
 from .conftest import DEMO_WEEK, point_env_at
 from .test_marts_published_figures import FIGURES, _read
@@ -228,7 +229,7 @@ def test_the_live_build_publishes_the_week_with_no_failed_source(live_build: Liv
 
 
 def test_every_akshare_source_is_fetched_through_its_function_as_the_week_plans(live_build: LiveBuild) -> None:
-    week = get_week(DEMO_WEEK)
+    week = landed_week(DEMO_WEEK)
     for name in AKSHARE_SOURCES:
         made = [call.params for call in live_build.calls if call.source == name]
         assert made, f"{name} was not fetched"
@@ -294,7 +295,7 @@ def test_the_loads_the_live_build_fetched_pass_their_checks(live_build: LiveBuil
 
 @LIVE_LOADS_UNSEEN
 def test_the_published_week_is_built_from_what_the_live_build_fetched(live_build: LiveBuild) -> None:
-    from warehouse.database import serving
+    from ground.database import serving
 
     with serving(live_build.paths.serving_db) as con:
         wrong = figure_mismatches(con)

@@ -13,16 +13,18 @@ import duckdb
 import pytest
 
 from expectations.adapter import check_source
+from ground.settings import DEMO_LANDING, Paths
 from ingestion.fetching import Fetcher
 from ingestion.landing import land_frame, list_loads
 from ingestion.plans import planned_calls
 from ingestion.registry import registry
+from ingestion.trading_calendar import landed_week
 from simulator.wire import FUNCTIONS
-from warehouse.calendar import get_week
-from warehouse.settings import DEMO_LANDING, Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 from .upstream_state import fill_from_landing
+
+pytestmark = pytest.mark.integration
 
 AKSHARE_SOURCES = sorted(s.name for s in registry().values() if s.kind == "akshare")
 
@@ -36,7 +38,7 @@ def test_source_lands_and_passes_its_check_over_the_simulator(name: str, upstrea
     source = registry()[name]
     assert source.function in FUNCTIONS, f"{source.function} has no simulated upstream"
     fill_from_landing(upstream.dataset, DEMO_LANDING, DEMO_AS_OF, [name])
-    calls = planned_calls(source, get_week(DEMO_WEEK), today=date(2023, 4, 14), landing=DEMO_LANDING)
+    calls = planned_calls(source, landed_week(DEMO_WEEK), today=date(2023, 4, 14), landing=DEMO_LANDING)
     assert calls, f"the weekly plan makes no call of {name}"
     loads = []
     for params in calls:

@@ -14,13 +14,13 @@ import duckdb
 import pytest
 import yaml
 
+from ground.settings import DBT_PROJECT_DIR, Paths
 from ingestion.catalogue import COLUMNS as CATALOGUE_COLUMNS
 from ingestion.catalogue import DDL as CATALOGUE_DDL
 from ingestion.landing import Load, land_frame
-from ingestion.landing_views import LOADS_DDL, refresh_source_view
 from ingestion.load_metadata import LOAD_METADATA_COLUMNS, STAGING_METADATA, names
 from ingestion.registry import get_source
-from warehouse.settings import DBT_PROJECT_DIR, Paths
+from warehouse.landing_views import LOADS_DDL, refresh_source_view
 
 from .conftest import hgjck_frame
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from warehouse.settings import DEMO_DIR
+from ground.settings import DEMO_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def _read(con: Any, figure: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def serving_connection(demo_warehouse):
-    from warehouse.database import serving
+    from ground.database import serving
 
     with serving(demo_warehouse.serving_db) as con:
         yield con

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import REPO_ROOT, Paths
+from ground.settings import REPO_ROOT, Paths
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ from datetime import UTC, datetime
 from ingestion.landing import land_frame
 from ingestion.registry import get_source
 from tests.conftest import hgjck_frame, land_calendar
-from warehouse.build import run_build
+from cli.build import run_build
 import dagster as dg
 
 land_calendar()
@@ -83,6 +83,8 @@ frame = pd.DataFrame({
     "今值": [0.8, -0.5, -0.3], "预测值": [0.6, -0.2, 0.0], "前值": [0.0, 0.8, -0.5],
 })
 land_frame(get_source("macro_china_cpi_monthly"), frame, origin="test", fetched_at=datetime(2023, 4, 11, 2, tzinfo=UTC))
+from orchestration.dbt_project import prepare_manifest
+prepare_manifest()  # `warehouse prepare`: the copied project has a new staging model
 from orchestration.definitions import defs
 graph = defs.resolve_asset_graph()
 stg = dg.AssetKey(["staging", "stg_jin10__cpi_monthly"])
@@ -90,7 +92,7 @@ assert dg.AssetKey(["landing", "macro_china_cpi_monthly"]) in graph.get(stg).par
 outcome = run_build("2023-W15", as_of=datetime.fromisoformat("2023-04-14T20:00+08:00"))
 assert outcome.success, outcome.failures
 import duckdb
-from warehouse.settings import paths
+from ground.settings import paths
 con = duckdb.connect(str(paths().working_db), read_only=True)
 print("ROWS", con.execute("select count(*) from staging.stg_jin10__cpi_monthly").fetchone()[0])
 print("CHECK", con.execute("select passed from quality.check_results where source = 'macro_china_cpi_monthly'").fetchone()[0])

@@ -7,9 +7,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from warehouse.settings import REPO_ROOT
+from ground.settings import REPO_ROOT
 
-PRODUCT = ("ingestion", "expectations", "orchestration", "reporting", "warehouse", "simulator")
+PRODUCT = ("ground", "ingestion", "expectations", "orchestration", "reporting", "warehouse", "cli", "simulator")
 DISCOVERED = ("simulator.hosts.",)  # simulator/hosts/__init__.py imports every module of the folder
 COMMANDS = ("pyproject.toml", "Makefile", "workspace.yaml")
 

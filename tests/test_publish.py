@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.database import NotPublishedError, serving
+from ground.database import NotPublishedError, serving
+from ground.settings import REPO_ROOT, Paths
 from warehouse.publish import (
     PublishError,
     current_version,
@@ -23,7 +24,6 @@ from warehouse.publish import (
     verify_parquet,
     versions,
 )
-from warehouse.settings import REPO_ROOT, Paths
 
 from .test_publish_support import Reader, build_env, make_working_db, snapshot
 
@@ -112,7 +112,7 @@ def test_versions_history_pruning_and_rollback(warehouse_home: Paths) -> None:
 def test_cli_rollback(warehouse_home: Paths) -> None:
     from click.testing import CliRunner
 
-    from warehouse.cli import main
+    from cli.commands import main
 
     p = warehouse_home
     result = CliRunner().invoke(main, ["publish", "--rollback"])
@@ -203,7 +203,7 @@ def test_readers_see_whole_versions_while_versions_are_published(warehouse_home:
 KILL_SCRIPT = r"""
 import os, signal, sys
 from warehouse import publish as wp
-from warehouse.settings import paths
+from ground.settings import paths
 
 stage = sys.argv[1]
 def die(*args, **kwargs):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import REPO_ROOT, Paths
+from ground.settings import REPO_ROOT, Paths
 
 from .test_publish_support import build_env, publish_synthetic
 

@@ -14,13 +14,15 @@ import pytest
 from click.testing import CliRunner
 from psycopg import errors
 
-from warehouse.cli import main
-from warehouse.database import serving
+from cli.commands import main
+from ground.database import serving
+from ground.settings import Paths
 from warehouse.publish import PublishError, current_version, publish
 from warehouse.publish_postgres import publish_to_postgres
-from warehouse.settings import Paths
 
 from .test_publish_support import make_working_db, publish_synthetic
+
+pytestmark = pytest.mark.integration
 
 AS_OF = "2023-04-14T12:00:00+00:00"
 
@@ -356,7 +358,9 @@ def test_cli_names_the_database_without_its_password(warehouse_home: Paths, post
     assert "PostgreSQL keeps its previous version" in result.output
 
 
-def test_builds_publish_to_postgres_only_when_a_dsn_is_configured(warehouse_home: Paths) -> None:
+def test_builds_publish_to_postgres_only_when_a_dsn_is_configured(
+    warehouse_home: Paths, prepared_dbt_manifest: object
+) -> None:
     """The Dagster asset after serving/warehouse exists only with WAREHOUSE_POSTGRES_DSN set."""
     import os
     import subprocess

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from warehouse.cli import main
-from warehouse.database import serving
+from cli.commands import main
+from ground.database import serving
+from ground.settings import REPO_ROOT, Paths
 from warehouse.publish import current_version, publish, versions
-from warehouse.settings import REPO_ROOT, Paths
 
 from .test_publish import AS_OF, KILL_SCRIPT, _publish
 from .test_publish_support import build_env, make_working_db

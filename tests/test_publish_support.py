@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.settings import Paths
+from ground.settings import Paths
 
 WEEK = "2023-W15"
 AS_OF = "2023-04-14T20:00+08:00"
@@ -127,7 +127,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.database import NotPublishedError, serving
+from ground.database import NotPublishedError, serving
 from warehouse.publish import verify, verify_parquet
 
 serving_dir, stop, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])

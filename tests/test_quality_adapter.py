@@ -12,10 +12,10 @@ import pytest
 from expectations.adapter import MAX_ROWS_REPORTED, CheckOutcome, check_source
 from expectations.store import check_history, record_check, record_verdicts
 from expectations.suites import expand_patterns, read_suite, suite_hash
+from ground.settings import Paths
 from ingestion.files import ingest_file
 from ingestion.landing import Load, land_frame, list_loads
 from ingestion.registry import get_source
-from warehouse.settings import Paths
 
 from .conftest import hgjck_frame
 
@@ -63,7 +63,7 @@ def con(warehouse_home: Paths) -> duckdb.DuckDBPyConnection:
 
 
 def test_a_failed_load_is_quarantined_until_a_good_load_replaces_it(con: duckdb.DuckDBPyConnection) -> None:
-    from ingestion.landing_views import refresh_source_view
+    from warehouse.landing_views import refresh_source_view
 
     good = land("macro_china_hgjck", good_hgjck(), "2023-04-13T08:00+08:00")
     assert check(con, "macro_china_hgjck", "r1").passed

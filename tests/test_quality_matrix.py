@@ -32,12 +32,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from warehouse.cli import main
-from warehouse.settings import Paths
+from cli.commands import main
+from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, land_calendar, point_env_at, trading_calendar_frame
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prepared_dbt_manifest")]
 
 TRADING_DAYS = [d for d in trading_calendar_frame()["trade_date"]]
 
@@ -364,8 +364,8 @@ def run_job(selection: list[Any]) -> Any:
 def downstream_of(source_name: str) -> list[Any]:
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     graph = defs.resolve_asset_graph()
     return sorted(dg.AssetSelection.keys(landing_key(source_name)).downstream().resolve(graph), key=str)
@@ -387,8 +387,8 @@ def landing_step(source_name: str) -> str:
     """The step that lands and checks a source (one per section and partitioning)."""
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     key = landing_key(source_name)
     return next(a.op.name for a in defs.assets if isinstance(a, dg.AssetsDefinition) and key in a.keys)
@@ -399,7 +399,7 @@ def started_steps(result: Any) -> set[str]:
 
 
 def view_load_ids(source_name: str) -> set[str]:
-    from warehouse.database import working
+    from ground.database import working
 
     with working() as con:
         rows = con.execute(f'select distinct _load_id from landing."{source_name}"').fetchall()
@@ -407,7 +407,7 @@ def view_load_ids(source_name: str) -> set[str]:
 
 
 def load_status(load_id: str) -> str | None:
-    from warehouse.database import working
+    from ground.database import working
 
     with working() as con:
         row = con.execute("select status from quality.load_status where load_id = ?", [load_id]).fetchone()
@@ -440,7 +440,7 @@ def test_bad_input_fails_at_the_source_check_and_a_good_file_recovers(
 ) -> None:
     import time
 
-    from orchestration.landing_assets import landing_key
+    from orchestration.asset_keys import landing_key
 
     source = SOURCES[source_name]
     file_name = f"{source_name}_{case}.csv"
@@ -508,7 +508,7 @@ def test_sources_lists_check_results_and_quarantined_loads(matrix: Matrix) -> No
 
 
 def test_the_full_build_publishes_again_after_recovery(matrix: Matrix) -> None:
-    from warehouse.database import serving
+    from ground.database import serving
 
     result = CliRunner().invoke(main, ["build", "--week", DEMO_WEEK, "--as-of", DEMO_AS_OF.isoformat()])
     assert result.exit_code == 0, result.output

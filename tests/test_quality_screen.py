@@ -19,9 +19,9 @@ from expectations.gx_results import LoadGroup
 from expectations.gx_validation import gx_validate
 from expectations.screen import screen
 from expectations.suites import LOAD_COLUMN, expand_patterns, read_suite, suite_hash
+from ground.settings import DEMO_LANDING
 from ingestion.landing import list_loads, read_load_for_checks
 from ingestion.registry import registry
-from warehouse.settings import DEMO_LANDING
 
 pytestmark = pytest.mark.skipif(not any(DEMO_LANDING.glob("*/*.json")), reason="no demo snapshot")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from warehouse.cli import main
-from warehouse.settings import Paths
+from cli.commands import main
+from ground.settings import Paths
 
 from .test_publish_support import publish_synthetic, snapshot
 

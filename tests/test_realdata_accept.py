@@ -33,9 +33,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from cli.commands import main
+from ground.settings import DEMO_LANDING, Paths
 from ingestion.registry import get_source
-from warehouse.cli import main
-from warehouse.settings import DEMO_LANDING, Paths
 
 from .conftest import DEMO_WEEK, REALDATA, point_env_at
 

@@ -23,8 +23,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from warehouse.cli import main
-from warehouse.settings import Paths
+from cli.commands import main
+from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, REALDATA, point_env_at
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from ground.settings import DBT_PROJECT_DIR
 from warehouse.rebuild_plan import (
     IncrementalModel,
     ModelPlan,
@@ -20,7 +21,8 @@ from warehouse.rebuild_plan import (
     write_plan,
 )
 from warehouse.run_settings import RunSettings, write_run_settings
-from warehouse.settings import DBT_PROJECT_DIR
+
+pytestmark = pytest.mark.integration
 
 INT_MODEL = "int_stock_flows_classified_weekly"
 MART = "mart_fund_flows_by_industry_weekly"
@@ -30,9 +32,9 @@ PER_STOCK = {"stock_hsgt_hold_stock_em", "stock_margin_detail_sse", "stock_margi
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    from orchestration.dbt_project import ensure_manifest
+    from orchestration.dbt_project import prepare_manifest
 
-    return json.loads(Path(ensure_manifest()).read_text(encoding="utf-8"))
+    return json.loads(Path(prepare_manifest()).read_text(encoding="utf-8"))
 
 
 def test_the_incremental_models_and_what_they_read(manifest: dict) -> None:

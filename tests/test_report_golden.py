@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.settings import DBT_PROJECT_DIR, DEMO_LANDING, Paths
+from ground.settings import DBT_PROJECT_DIR, DEMO_LANDING, Paths
 
 from . import browser_check as browser
 

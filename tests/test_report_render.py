@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.settings import Paths
+from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, point_env_at
 

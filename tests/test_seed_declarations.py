@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import csv
 
+from ground.settings import DBT_PROJECT_DIR
 from ingestion.demo import figures, market
 from reporting.sections.fund_flows import flow_sources
-from warehouse.settings import DBT_PROJECT_DIR
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
 

@@ -17,8 +17,8 @@ from expectations.suites import (
     schema_expectations,
     suite_problems,
 )
+from ground.settings import SUITES_DIR
 from ingestion.registry import registry
-from warehouse.settings import SUITES_DIR
 
 SOURCES = sorted(registry())
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from ground.time_zone import SHANGHAI
 from ingestion.files import ingest_file
 from ingestion.landing import read_load
-from ingestion.registry import SHANGHAI, get_source, registry
+from ingestion.registry import get_source, registry
 from ingestion.templates import BOM, TEMPLATES_DIR, curated_sources, rendered
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from warehouse.settings import REPO_ROOT, Paths
+from ground.settings import REPO_ROOT, Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
 
@@ -61,7 +61,7 @@ REPORT_METADATA = """
 
 @pytest.fixture
 def dagster_dev(minimal_landing: Paths) -> Any:
-    from warehouse.build import ensure_dagster_home
+    from cli.build import ensure_dagster_home
 
     ensure_dagster_home(minimal_landing)
     port = _free_port()

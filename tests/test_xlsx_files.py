@@ -19,14 +19,20 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from cli.commands import main
 from expectations.adapter import check_source
+from ground.settings import Paths
+from ground.time_zone import SHANGHAI
 from ingestion.files import ingest_file, is_landable
 from ingestion.landing import list_loads, read_load
-from ingestion.registry import SHANGHAI, get_source
+from ingestion.registry import get_source
 from ingestion.spreadsheets import cell_text
 from ingestion.templates import NOTES_SHEET, TEMPLATES_DIR
-from warehouse.cli import main
-from warehouse.settings import Paths
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.usefixtures("prepared_dbt_manifest"),
+]  # these tests load orchestration.definitions
 
 CAAM_ROWS = [
     ["2023-03", "汽车", 258.38, 245.1, 15.3, 9.7, 619.7, 607.67, -2.4, -3.9],
@@ -212,8 +218,8 @@ def test_trailing_blank_rows_and_columns_are_not_part_of_the_table(tmp_path: Pat
 def test_the_inbox_lands_workbooks_and_leaves_excel_lock_files(warehouse_home: Paths, tmp_path: Path) -> None:
     import dagster as dg
 
+    from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
-    from orchestration.landing_assets import landing_key
 
     month = (datetime.now(UTC).date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # last month: fresh
     rows = [[month, *CAAM_ROWS[0][1:]]]

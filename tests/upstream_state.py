@@ -70,9 +70,9 @@ def fill_from_landing(dataset: Dataset, landing: Path, moment: datetime, sources
 
 def fill_after_demo_week(dataset: Dataset, sources: list[str] | None = None) -> None:
     """The upstream once the demo week is over: the demo snapshot, then the generator's later loads."""
+    from ground.settings import DEMO_LANDING
     from ingestion.demo.common import DEMO_AS_OF
     from ingestion.demo.generate import builder_loads
-    from warehouse.settings import DEMO_LANDING
 
     for source in akshare_sources(sources):
         later = [(spec.params, spec.frame) for spec in builder_loads(source.name)[1]]

@@ -19,7 +19,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.settings import Paths
+from ground.settings import Paths
 
 KEEP_LOGS = 30
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ground.settings import DBT_PROJECT_DIR, REGISTRY_PATH, REPO_ROOT, SUITES_DIR, Paths
 from ingestion.landing import list_loads
-from warehouse.settings import DBT_PROJECT_DIR, REGISTRY_PATH, REPO_ROOT, SUITES_DIR, Paths
 
-CODE_FOLDERS = ("ingestion", "expectations", "orchestration", "reporting", "warehouse")
+CODE_FOLDERS = ("ground", "ingestion", "expectations", "warehouse", "reporting", "orchestration", "cli")
 RECORD = "last_build.json"
 
 

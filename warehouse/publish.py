@@ -66,7 +66,7 @@ __all__ = [
     "verify_parquet",
     "versions",
 ]
-from warehouse.settings import Paths, paths
+from ground.settings import Paths, paths
 
 
 def publish(*, week: str | None, as_of: str, p: Paths | None = None, keep: int = KEEP) -> Version:

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ground.settings import Paths
 from warehouse.serving_versions import ANY_VERSION_DIR, PublishError
-from warehouse.settings import Paths
 
 LOCK_TIMEOUT_SECONDS = 600.0
 ENTRY_LINKS = {

@@ -39,8 +39,9 @@ from typing import Any
 
 import duckdb
 
+from ground.database import serving
+from ground.settings import Paths, paths
 from warehouse.publish import PublishError, Version, current_version, quote, verify
-from warehouse.settings import Paths, paths
 
 DSN_ENV = "WAREHOUSE_POSTGRES_DSN"
 BI_ROLE_ENV = "WAREHOUSE_POSTGRES_BI_ROLE"
@@ -414,8 +415,6 @@ def publish_to_postgres(
 ) -> PostgresPublication:
     """Copy the marts of the current serving version into schema ``marts`` of ``dsn`` (module docstring)."""
     import psycopg
-
-    from warehouse.database import serving
 
     p = p or paths()
     say = progress or (lambda _message: None)

@@ -12,8 +12,8 @@ from typing import Any
 
 import duckdb
 
+from ground.settings import REPO_ROOT
 from warehouse.serving_versions import PublishError
-from warehouse.settings import REPO_ROOT
 
 PUBLISHED_SCHEMAS = ("marts", "quality")
 

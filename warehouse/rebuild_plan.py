@@ -42,13 +42,14 @@ from typing import Any
 
 import duckdb
 
+from ground.calendar import parse_week_id, week_id_of
+from ground.time_zone import SHANGHAI
 from ingestion.periods import period_range
-from ingestion.registry import SHANGHAI, Source, registry
-from warehouse.calendar import parse_week_id, week_id_of
-from warehouse.run_settings import RunSettings, text_literal
+from ingestion.registry import Source, registry
+from warehouse.run_settings import RunSettings, text_literal, write_run_settings
 
 STRATEGY = "replace_weeks"
-LANDING_VIEWS_CODE = Path(__file__).resolve().parent.parent / "ingestion" / "landing_views.py"
+LANDING_VIEWS_CODE = Path(__file__).resolve().parent / "landing_views.py"
 
 
 @dataclass(frozen=True)
@@ -548,8 +549,6 @@ def prepare_dbt_build(
     con: duckdb.DuckDBPyConnection, settings: RunSettings, manifest_path: Path, full_refresh: bool = False
 ) -> RebuildPlan:
     """Everything a `dbt build` reads besides the landing views: the run settings and the plan."""
-    from warehouse.run_settings import write_run_settings
-
     write_run_settings(con, settings)
     plan = plan_rebuilds(con, settings, load_manifest(manifest_path), full_refresh)
     write_plan(con, plan)

@@ -19,7 +19,8 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from warehouse.calendar import get_week
+from ground.calendar import get_week
+from ingestion.trading_calendar import trading_days
 
 SETTINGS_MACROS = ("week_id", "as_of", "period_cutoff")
 PLAN_DEFAULTS = {
@@ -47,7 +48,9 @@ class RunSettings:
         """
         if as_of.tzinfo is None:
             raise ValueError(f"as_of {as_of} has no time zone")
-        cutoff = min(as_of, get_week(week_id, days).report_moment) if week_id else as_of
+        cutoff = (
+            min(as_of, get_week(week_id, trading_days() if days is None else days).report_moment) if week_id else as_of
+        )
         return cls(week_id=week_id, as_of=as_of, period_cutoff=cutoff)
 
 

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from warehouse.settings import Paths, paths
+from ground.settings import Paths, paths
 
 KEEP = 5
 VERSION_DIR = re.compile(r"^v(\d{4,})$")

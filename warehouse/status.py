@@ -15,9 +15,9 @@ from typing import Any
 import duckdb
 
 from expectations.store import ACCEPTANCES_IN_FORCE_SQL, acceptance_from_row
+from ground.settings import paths
 from ingestion.landing import list_loads
 from ingestion.registry import registry
-from warehouse.settings import paths
 
 
 @dataclass

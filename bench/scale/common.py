@@ -35,7 +35,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 
-from warehouse.settings import DBT_PROJECT_DIR
+from ground.settings import DBT_PROJECT_DIR
 
 SHANGHAI_OFFSET = timedelta(hours=8)
 RESULT_COLUMNS = [

@@ -42,8 +42,8 @@ def refresh_views(home: Path, as_of: datetime, landing: Path | None = None, db: 
     import duckdb
 
     from ingestion.landing import list_loads
-    from ingestion.landing_views import refresh_source_view, unreadable_loads
     from ingestion.registry import registry
+    from warehouse.landing_views import refresh_source_view, unreadable_loads
 
     started = time.monotonic()
     landing = landing or home / "landing"
@@ -77,7 +77,7 @@ def prepare(
     """Run settings and rebuild plan in the working database, as the orchestrator writes them."""
     import duckdb
 
-    from warehouse.calendar import trading_days
+    from ingestion.trading_calendar import trading_days
     from warehouse.rebuild_plan import prepare_dbt_build
     from warehouse.run_settings import RunSettings
 

@@ -262,7 +262,7 @@ def ymd(day: date) -> str:
 
 
 def shanghai(day: date, hh: int, mm: int) -> datetime:
-    from ingestion.registry import SHANGHAI
+    from ground.time_zone import SHANGHAI
 
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=SHANGHAI)
 

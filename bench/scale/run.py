@@ -27,7 +27,7 @@ from bench.results import Report, Row
 from bench.scale.compare import agree
 from bench.scale.dbt_flows import MART, SELECT, dbt_command, dbt_env, export, node_timings, working_db
 from bench.scale.generate import ScaleSpec, Universe
-from warehouse.settings import REPO_ROOT
+from ground.settings import REPO_ROOT
 
 PY = sys.executable
 MEMORY_TARGET_MB = 4096
@@ -39,7 +39,7 @@ def spec_label(spec: ScaleSpec) -> str:
 
 def as_of_for(u: Universe, week: str) -> datetime:
     """The build's as-of moment: the morning after the week's report moment (Saturday 08:00 Shanghai)."""
-    from ingestion.registry import SHANGHAI
+    from ground.time_zone import SHANGHAI
 
     last = max(d for d in u.days if _iso(d) == week)
     return datetime(last.year, last.month, last.day, 20, 0, tzinfo=SHANGHAI) + timedelta(hours=12)
@@ -276,7 +276,7 @@ def run_scale(
         dbt_command(project, target, None, "parse"), label="dbt parse", env=dbt_env(home), log=logs / "dbt_parse.log"
     )
     report.detail(
-        f"dbt project parsed once before the builds (`dbt parse`, what `ensure_manifest` does for the orchestrator): "
+        f"dbt project parsed once before the builds (`dbt parse`, what `prepare_manifest` does for the orchestrator): "
         f"{parse.seconds:.1f} s{'' if parse.ok else ' — FAILED'}"
     )
     dbt_all = dbt_build(home, landing, target, project, select, base_week, base_as_of, logs, "all")

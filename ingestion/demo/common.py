@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ingestion.registry import SHANGHAI, get_source
+from ground.time_zone import SHANGHAI
+from ingestion.registry import get_source
 
 # The demo build: week 2023-W15 as of its report moment
 DEMO_WEEK = "2023-W15"

@@ -10,12 +10,12 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from ground.settings import DBT_PROJECT_DIR
 from ingestion.demo import figures as F
 from ingestion.demo.calendar import week_days
 from ingestion.demo.common import rng
 from ingestion.demo.market import days
 from ingestion.demo.series import bridge
-from warehouse.settings import DBT_PROJECT_DIR
 
 D = date
 W14 = week_days("2023-W14")

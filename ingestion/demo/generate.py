@@ -15,6 +15,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from ground.settings import DEMO_DIR, DEMO_LANDING
 from ingestion.demo import figures as F
 from ingestion.demo.common import DEMO_AS_OF, LoadSpec
 from ingestion.demo.curated_files import read_curated_loads
@@ -24,7 +25,6 @@ from ingestion.demo.sources import BUILDERS
 from ingestion.demo.upstream import SimulatedUpstream, simulated_upstream
 from ingestion.landing import land_frame, params_key
 from ingestion.registry import registry
-from warehouse.settings import DEMO_DIR, DEMO_LANDING
 
 
 @dataclass

@@ -27,7 +27,7 @@ import pandas as pd
 from ingestion.demo.common import LoadSpec
 from ingestion.fetching import Fetcher
 from ingestion.registry import Source
-from simulator import Dataset, Simulator
+from simulator import Dataset, Simulator, routing
 
 UPSTREAM_VARIABLE = "WAREHOUSE_UPSTREAM"
 
@@ -86,8 +86,6 @@ def simulated_upstream(fetcher: Fetcher | None = None) -> Iterator[SimulatedUpst
     outlives the block. Requests to a host the simulator does not know get its 502, never the
     internet.
     """
-    from simulator import routing
-
     saved_variable = os.environ.get(UPSTREAM_VARIABLE)
     saved_route = routing.installed()
     with Simulator() as simulator:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ingestion.registry import SHANGHAI
+from ground.calendar import Week
+from ground.time_zone import SHANGHAI
 from reporting import sentences
 from reporting.formatting import month_full, num
 from reporting.queries import Marts, Row
-from warehouse.calendar import Week
 
 RANK_N = 5
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 
+from ground.settings import DBT_PROJECT_DIR
 from reporting import charts, sentences
 from reporting.model import Column, Section, Table
 from reporting.queries import Row
@@ -18,7 +19,6 @@ from reporting.sections.common import (
     source_names,
     weekly_as_of,
 )
-from warehouse.settings import DBT_PROJECT_DIR
 
 # the flows, their order and their sources are declared once, in the dbt seed the marts join
 FLOWS_SEED = DBT_PROJECT_DIR / "seeds" / "fund_flows.csv"

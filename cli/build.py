@@ -19,8 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ground.settings import Paths, paths
+from ingestion.trading_calendar import landed_week
+from warehouse.build_log import describe_failure, open_build_log
 from warehouse.fingerprint import BuildInputs, build_inputs, read_record, write_record
-from warehouse.settings import Paths, paths
+from warehouse.publish import current_version
 
 DAGSTER_YAML = """\
 # Written by the warehouse CLI. Runs that write the working database are serialised.
@@ -43,6 +46,7 @@ run_monitoring:
 
 
 def ensure_dagster_home(p: Paths | None = None) -> Path:
+    """The Dagster instance folder of the warehouse home, with the CLI's ``dagster.yaml`` in it."""
     p = p or paths()
     home = p.dagster_home
     home.mkdir(parents=True, exist_ok=True)
@@ -52,7 +56,6 @@ def ensure_dagster_home(p: Paths | None = None) -> Path:
         tmp = config.with_name(f"dagster.yaml.{os.getpid()}.tmp")
         tmp.write_text(DAGSTER_YAML)
         os.replace(tmp, config)
-    os.environ["DAGSTER_HOME"] = str(home)
     return home
 
 
@@ -79,8 +82,6 @@ class BuildOutcome:
 
 def _unchanged_since_last_build(p: Paths, inputs: BuildInputs) -> dict | None:
     """The last build's record when it had the same inputs and its version is still published."""
-    from warehouse.publish import current_version
-
     record = read_record(p)
     current = current_version(p)
     if not record or current is None or record.get("inputs") != inputs.digest():
@@ -110,10 +111,8 @@ def run_build(
     stream = stream or sys.stderr
     started = time.monotonic()
     p = paths().ensure()
-    ensure_dagster_home(p)
-    from warehouse.calendar import get_week
-
-    report_moment = get_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
+    dagster_home = ensure_dagster_home(p)
+    report_moment = landed_week(week).report_moment  # fails early, clearly, for a holiday or unknown week
     as_of = as_of or datetime.now(UTC)
     inputs = build_inputs(week, as_of, report_moment)
     if not (live or force or full_refresh):
@@ -131,15 +130,17 @@ def run_build(
                 version=record["version"],
                 previous_version=record["version"],
             )
+    # Imported here, after the unchanged-inputs check: a build with nothing new returns without
+    # importing Dagster and loading the code location, which take longer than the rest of it
     import dagster as dg
     from dagster._core.utils import make_new_run_id
 
+    from orchestration.dbt_project import prepare_manifest
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
     from orchestration.progress import PROGRESS, plan_stages
-    from warehouse.build_log import describe_failure, open_build_log
-    from warehouse.publish import current_version
 
+    prepare_manifest()  # the explicit step: parses only when the dbt project changed
     as_of_text = as_of.isoformat()
     previous = current_version(p)
     job = defs.resolve_job_def(WEEKLY_BUILD)
@@ -152,7 +153,7 @@ def run_build(
     # to standard error: both into the log file; the terminal gets the progress lines only
     with contextlib.redirect_stdout(log), contextlib.redirect_stderr(log), _unraisable_to(log):
         try:
-            with dg.DagsterInstance.get() as instance:
+            with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
                 _fail_abandoned_runs(instance)
                 result = job.execute_in_process(
                     partition_key=week,
@@ -236,7 +237,7 @@ def _fail_abandoned_runs(instance: Any) -> list[str]:
     queued UI or scheduled run back behind it. (Runs the daemon launched are watched by Dagster's
     run monitoring, configured in ``dagster.yaml``.)
     """
-    import dagster as dg
+    import dagster as dg  # lazily, as in run_build (its only caller)
 
     records = instance.get_run_records(
         filters=dg.RunsFilter(

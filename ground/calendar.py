@@ -1,26 +1,21 @@
 """The SSE trading calendar and the ISO weeks the report is built for.
 
-Trading days come from the landed ``tool_trade_date_hist_sina`` source (the newest load in the
-warehouse's landing zone, else the one in the embedded demo snapshot). A week is an ISO week
-(``2023-W15``); a week with no trading day (Spring Festival, National Day) does not exist for
-the report. dbt builds the same calendar in ``int_calendar__trading_days``.
+The rules, over a given tuple of trading days (``ingestion.trading_calendar`` reads the landed
+ones): a week is an ISO week (``2023-W15``); a week with no trading day (Spring Festival,
+National Day) does not exist for the report; its report moment is its last trading day at 20:00
+Shanghai time. dbt applies the same rules in ``int_trading_days_assigned_to_weeks`` and
+``int_trading_weeks_summarized`` (``tests/test_calendar.py`` checks the two agree on the demo build).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from pathlib import Path
 
-import pyarrow.parquet as pq
+from ground.time_zone import SHANGHAI
 
-from ingestion.landing import list_loads
-from ingestion.registry import SHANGHAI
-from warehouse.settings import DEMO_LANDING, paths
-
-CALENDAR_SOURCE = "tool_trade_date_hist_sina"
 REPORT_TIME = time(20, 0)
 WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -68,30 +63,8 @@ def parse_week_id(week_id: str) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def _calendar_file(landing: Path) -> Path | None:
-    loads = list_loads(landing, CALENDAR_SOURCE) if (landing / CALENDAR_SOURCE).exists() else []
-    return loads[-1].parquet_path if loads else None
-
-
-@lru_cache(maxsize=8)
-def _read_trading_days(path: Path, _mtime: float) -> tuple[date, ...]:
-    table = pq.read_table(path, columns=["trade_date"])
-    days = sorted({d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in table.column(0).to_pylist()})
-    return tuple(days)
-
-
-def trading_days(landing: Path | None = None) -> tuple[date, ...]:
-    """All SSE trading days known to the warehouse (empty when no calendar is landed anywhere)."""
-    for root in (Path(landing) if landing else paths().landing, DEMO_LANDING):
-        path = _calendar_file(root)
-        if path is not None:
-            return _read_trading_days(path, path.stat().st_mtime)
-    return ()
-
-
-def weeks(days: tuple[date, ...] | None = None, since: date | None = None) -> list[Week]:
+def weeks(days: Sequence[date], since: date | None = None) -> list[Week]:
     """Every ISO week with at least one trading day, oldest first."""
-    days = trading_days() if days is None else days
     grouped: dict[str, list[date]] = {}
     for day in days:
         if since is None or day >= since:
@@ -104,9 +77,8 @@ def weeks(days: tuple[date, ...] | None = None, since: date | None = None) -> li
     return result
 
 
-def get_week(week_id: str, days: tuple[date, ...] | None = None) -> Week:
+def get_week(week_id: str, days: Sequence[date]) -> Week:
     start, end = parse_week_id(week_id)
-    days = trading_days() if days is None else days
     members = tuple(d for d in days if start <= d <= end)
     if not members:
         if days and start > days[-1]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.settings import paths
+from ground.settings import paths
 
 LOCK_RETRY_SECONDS = 30.0
 

@@ -1,4 +1,9 @@
-"""The `warehouse` command line."""
+"""The `warehouse` command line.
+
+Each command imports the layers it uses inside its body, so the command line starts in 0.1 s of
+CPU and a command loads only what it needs (measured on 2026-11-30: `import cli.build`, pandas,
+pyarrow and DuckDB, 1.8 s of CPU; a build then imports Dagster and the code location).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from warehouse.settings import DEMO_LANDING, REPO_ROOT, paths
+from ground.settings import DEMO_LANDING, REPO_ROOT, paths
 
 DEMO_WEEK = "2023-W15"
 DEMO_AS_OF = "2023-04-14T20:00+08:00"
@@ -97,8 +102,8 @@ def _report_build(outcome) -> None:
 )
 def build(week: str, as_of: str | None, live: bool, force: bool, full_refresh: bool) -> None:
     """Land, check, build, publish and render the report for one week."""
-    from warehouse.build import run_build
-    from warehouse.calendar import UnknownWeekError
+    from cli.build import run_build
+    from ground.calendar import UnknownWeekError
 
     click.echo(f"Building {week}{' live' if live else ''}{f' as of {as_of}' if as_of else ''} …", err=True)
     try:
@@ -134,7 +139,7 @@ def install_demo_snapshot():
 @main.command()
 def demo() -> None:
     """Build the demo week 2023-W15 offline from the embedded demo snapshot."""
-    from warehouse.build import run_build
+    from cli.build import run_build
 
     if not DEMO_LANDING.exists():
         raise click.ClickException(f"the demo snapshot is missing: {DEMO_LANDING}")
@@ -208,7 +213,7 @@ def accept(load_id: str, reason: str, by: str | None) -> None:
     import duckdb
 
     from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
-    from warehouse.database import working
+    from ground.database import working
     from warehouse.fingerprint import forget_record
 
     if not paths().working_db.exists():
@@ -265,7 +270,7 @@ def query(sql: str) -> None:
     """
     import duckdb
 
-    from warehouse.database import SANDBOX_REFUSED, NotPublishedError, sandboxed
+    from ground.database import SANDBOX_REFUSED, NotPublishedError, sandboxed
 
     try:
         with sandboxed() as con:
@@ -434,15 +439,25 @@ def _describe_version(version) -> str:
 @click.option("--port", default=3000, show_default=True)
 def ui(port: int) -> None:
     """Start the Dagster UI on 127.0.0.1 for this project."""
-    from warehouse.build import ensure_dagster_home
+    from cli.build import ensure_dagster_home
+    from orchestration.dbt_project import prepare_manifest
 
-    paths().ensure()
-    ensure_dagster_home()
+    home = ensure_dagster_home(paths().ensure())
+    prepare_manifest()  # the code location loads the prepared manifest (`dagster dev` would parse too)
     dagster = Path(sys.executable).parent / "dagster"
     args = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)]
-    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={os.environ['DAGSTER_HOME']})", err=True)
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home})", err=True)
     os.chdir(REPO_ROOT)
-    os.execv(args[0], args)
+    os.execve(args[0], args, {**os.environ, "DAGSTER_HOME": str(home)})  # the instance dagster dev runs on
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Parse even when the dbt project has not changed.")
+def prepare(force: bool) -> None:
+    """Prepare the dbt manifest the Dagster code location loads (`dbt parse` when the project changed)."""
+    from orchestration.dbt_project import prepare_manifest  # imports Dagster and dagster-dbt: only here
+
+    click.echo(f"dbt manifest ready: {prepare_manifest(force=force)}", err=True)
 
 
 def run() -> None:

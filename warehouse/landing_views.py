@@ -18,9 +18,10 @@ from collections.abc import Sequence
 import duckdb
 
 from expectations.store import ensure_schema, quarantined_load_ids
-from ingestion.landing import Load, params_key
+from ingestion.landing import LandingError, Load, params_key, verify_load
 from ingestion.load_metadata import empty_view_select, view_select
 from ingestion.registry import Source
+from warehouse.run_settings import reset_rebuild_plan
 
 SQL_TYPES = {"string": "varchar", "float": "double", "int": "bigint", "date": "date"}
 
@@ -46,12 +47,6 @@ create table if not exists landing._loads (
 -- the landing file as it was when the view was last created (a file verified then is not read again)
 alter table landing._loads add column if not exists file_size bigint;
 alter table landing._loads add column if not exists file_mtime_ns bigint;
-create table if not exists landing._fetch_failures (
-    source varchar,
-    run_id varchar,
-    failed_at timestamptz,
-    error varchar
-);
 """
 
 
@@ -78,8 +73,6 @@ def unreadable_loads(con: duckdb.DuckDBPyConnection, source: Source, loads: Sequ
     read whole then; only new or changed files have their Parquet footer read again (at scale
     the loads of ten years would otherwise be re-read every week).
     """
-    from ingestion.landing import LandingError, verify_load
-
     con.execute(LOADS_DDL)
     verified = {
         load_id: (size, mtime)
@@ -152,7 +145,6 @@ def refresh_source_view(con: duckdb.DuckDBPyConnection, source: Source, loads: S
     con.execute("delete from landing._loads where source = ?", [source.name])
     if loads:
         _insert_loads(con, source, loads, quarantined)
-    from warehouse.run_settings import reset_rebuild_plan
 
     reset_rebuild_plan(con)  # a plan made for the landed data before this no longer applies
     usable = [ld for ld in loads if ld.load_id not in quarantined and ld.rows > 0]
