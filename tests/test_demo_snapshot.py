@@ -633,6 +633,7 @@ DETERMINISM_SOURCES = [
 ]
 
 
+@pytest.mark.integration  # akshare's functions over the simulated upstream
 def test_regenerating_gives_the_same_loads(tmp_path: Path) -> None:
     root = tmp_path / "landing"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}

@@ -23,6 +23,8 @@ from ground.settings import Paths
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK, point_env_at
 
+pytestmark = pytest.mark.integration  # every test renders from the demo build (Dagster run, dbt)
+
 AS_OF = DEMO_AS_OF
 WEEK = DEMO_WEEK
 SECTION_TITLES = ["观策·论市", "复盘·内观", "中观·景气", "出口", "资金·众寡", "主题·风向", "数据·估值"]
