@@ -12,6 +12,7 @@ from ground.calendar import Week
 from ground.time_zone import SHANGHAI
 from reporting import sentences
 from reporting.formatting import month_full, num
+from reporting.model import Column
 from reporting.queries import Marts, Row
 
 RANK_N = 5
@@ -63,6 +64,22 @@ def days_text(row: Row) -> str:
     if row.get("days_covered") == 0:
         return f"本周无数据（{row.get('source_name') or '来源未知'}）"
     return f"{row.get('days_covered')}/{row.get('trading_days')}"
+
+
+# a weekly flow table (fund-flow summary, Stock Connect): one row per flow, this week against the last
+FLOW_COLUMNS = (
+    Column("name", "项目", "text"),
+    Column("unit", "单位", "text"),
+    Column("value", "本周", "signed", 1, colour=True),
+    Column("prev_value", "上周", "signed", 1, colour=True),
+    Column("change", "变化", "signed", 1),
+    Column("days_text", "覆盖交易日", "text"),
+)
+
+
+def weekly_flow_rows(rows: list[Row]) -> list[Row]:
+    """Rows of ``mart_fund_flows_weekly`` with the trading days they cover as text."""
+    return [{**r, "days_text": days_text(r)} for r in rows]
 
 
 def shanghai_day(moment: Any) -> str:

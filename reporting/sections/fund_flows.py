@@ -10,14 +10,15 @@ from reporting import charts, sentences
 from reporting.model import Column, Section, Table
 from reporting.queries import Row
 from reporting.sections.common import (
+    FLOW_COLUMNS,
     Context,
-    days_text,
     leader_rows,
     missing_text,
     ordered,
     ranked_rows,
     source_names,
     weekly_as_of,
+    weekly_flow_rows,
 )
 
 # the flows, their order and their sources are declared once, in the dbt seed the marts join
@@ -48,15 +49,8 @@ def fund_flows(ctx: Context) -> Section:
         Table(
             "flows_summary",
             "资金流向汇总",
-            [
-                Column("name", "项目", "text"),
-                Column("unit", "单位", "text"),
-                Column("value", "本周", "signed", 1, colour=True),
-                Column("prev_value", "上周", "signed", 1, colour=True),
-                Column("change", "变化", "signed", 1),
-                Column("days_text", "覆盖交易日", "text"),
-            ],
-            [{**r, "days_text": days_text(r)} for r in flows],
+            list(FLOW_COLUMNS),
+            weekly_flow_rows(flows),
             as_of=weekly_as_of(ctx, flows),
             notes=[
                 "融资净买入 = 融资余额的周度变化（Δ融资余额）；两融数据T+1日公布，覆盖交易日少于本周交易日时为报告时点已公布的部分。",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reporting import charts, sentences
 from reporting.model import Column, Section, Table
 from reporting.sections.common import (
+    FLOW_COLUMNS,
     RANK_N,
     Context,
     days_text,
@@ -13,6 +14,7 @@ from reporting.sections.common import (
     ranked_rows,
     source_names,
     weekly_as_of,
+    weekly_flow_rows,
 )
 
 INDEX_ORDER = ("000001", "399001", "000300", "399006", "000688", "000905", "000985", "399373", "399377")
@@ -88,15 +90,8 @@ def market_review(ctx: Context) -> Section:
         Table(
             "market_connect",
             "沪深港通资金",
-            [
-                Column("name", "项目", "text"),
-                Column("unit", "单位", "text"),
-                Column("value", "本周", "signed", 1, colour=True),
-                Column("prev_value", "上周", "signed", 1, colour=True),
-                Column("change", "变化", "signed", 1),
-                Column("days_text", "覆盖交易日", "text"),
-            ],
-            [{**r, "days_text": days_text(r)} for r in connect],
+            list(FLOW_COLUMNS),
+            weekly_flow_rows(connect),
             as_of=weekly_as_of(ctx, connect),
             sources=source_names(connect, "stock_hsgt_hist_em"),
             empty_text=missing_text("mart_fund_flows_weekly", m),
