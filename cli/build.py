@@ -138,6 +138,7 @@ def run_build(
     from orchestration.dbt_project import prepare_manifest
     from orchestration.definitions import defs
     from orchestration.jobs import WEEKLY_BUILD
+    from orchestration.partitions import register_weeks
     from orchestration.progress import PROGRESS, plan_stages
 
     prepare_manifest()  # the explicit step: parses only when the dbt project changed
@@ -155,6 +156,7 @@ def run_build(
         try:
             with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
                 _fail_abandoned_runs(instance)
+                register_weeks(instance)  # the weekly partitions: the landed calendar's weeks
                 result = job.execute_in_process(
                     partition_key=week,
                     run_config={

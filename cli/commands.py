@@ -439,11 +439,18 @@ def _describe_version(version) -> str:
 @click.option("--port", default=3000, show_default=True)
 def ui(port: int) -> None:
     """Start the Dagster UI on 127.0.0.1 for this project."""
+    import dagster as dg
+
     from cli.build import ensure_dagster_home
     from orchestration.dbt_project import prepare_manifest
+    from orchestration.partitions import register_weeks
 
     home = ensure_dagster_home(paths().ensure())
     prepare_manifest()  # the code location loads the prepared manifest (`dagster dev` would parse too)
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        added = register_weeks(instance)  # the UI lists the weekly partitions at once, not after a sensor tick
+    if added:
+        click.echo(f"weekly partitions: added {added[0]} .. {added[-1]} ({len(added)} weeks)", err=True)
     dagster = Path(sys.executable).parent / "dagster"
     args = [str(dagster), "dev", "-w", str(REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1", "-p", str(port)]
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (DAGSTER_HOME={home})", err=True)

@@ -6,11 +6,12 @@ import dagster as dg
 
 from ground.calendar import UnknownWeekError, week_id_of
 from ground.settings import paths
+from ground.time_zone import SHANGHAI
 from ingestion.files import is_landable
 from ingestion.registry import registry
 from ingestion.trading_calendar import landed_week
 from orchestration.asset_keys import landing_key
-from orchestration.partitions import weekly_partitions
+from orchestration.partitions import WEEKS, newest_week_by, register_weeks, unregistered_weeks, weekly_partitions
 
 WEEKLY_BUILD = "weekly_build"
 LAND_SOURCES = "land_sources"
@@ -49,6 +50,7 @@ def build_schedules() -> list[dg.ScheduleDefinition]:
             landed_week(week_id)
         except UnknownWeekError as exc:
             return dg.SkipReason(str(exc))
+        register_weeks(context.instance)  # a schedule cannot return partition requests: add them here
         return dg.RunRequest(
             partition_key=week_id,
             run_config={"resources": {"build": {"config": {"as_of": moment.isoformat(), "live": True}}}},
@@ -67,6 +69,7 @@ def build_sensors() -> list[dg.SensorDefinition]:
     )
     def inbox_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         requests = []
+        weeks_needed = False
         inbox = paths().inbox
         for name, source in registry().items():
             folder = inbox / name
@@ -78,10 +81,28 @@ def build_sensors() -> list[dg.SensorDefinition]:
             run_key = name + ":" + ",".join(f"{p.name}@{p.stat().st_mtime_ns}" for p in files)
             partition = None
             if source.call in ("per_date", "per_week", "per_range"):
-                partition = week_id_of(datetime.now().date())
+                partition = newest_week_by(datetime.now(SHANGHAI).date())
+                weeks_needed = True
             requests.append(
                 dg.RunRequest(run_key=run_key, asset_selection=[landing_key(name)], partition_key=partition)
             )
-        return dg.SensorResult(run_requests=requests)
+        missing = unregistered_weeks(context.instance) if weeks_needed else []  # all, to keep the order
+        return dg.SensorResult(
+            run_requests=requests,
+            dynamic_partitions_requests=[WEEKS.build_add_request(missing)] if missing else None,
+        )
 
-    return [inbox_sensor]
+    @dg.sensor(
+        name="trading_weeks",
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Adds the weeks of the landed SSE trading calendar to the weekly partitions (oldest first).",
+    )
+    def trading_weeks(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+        new = unregistered_weeks(context.instance)
+        if not new:
+            return dg.SkipReason("every week of the landed trading calendar is a partition")
+        context.log.info(f"adding {len(new)} week(s): {new[0]} .. {new[-1]}")
+        return dg.SensorResult(dynamic_partitions_requests=[WEEKS.build_add_request(new)])
+
+    return [inbox_sensor, trading_weeks]

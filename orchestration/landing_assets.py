@@ -31,9 +31,9 @@ from ingestion.files import FileFormatError, ingest_file, is_landable
 from ingestion.landing import Load, land_frame, list_loads, read_load
 from ingestion.plans import planned_calls
 from ingestion.registry import SECTIONS, Source, registry
-from ingestion.trading_calendar import landed_week
+from ingestion.trading_calendar import CALENDAR_SOURCE, landed_week
 from orchestration.asset_keys import landing_key
-from orchestration.partitions import last_week, weekly_partitions
+from orchestration.partitions import last_week, register_weeks, weekly_partitions
 from orchestration.quality_checks import CHECK_NAME, check_loads, check_spec
 from orchestration.resources import AkshareFetcher, BuildSettings, WriterLock
 from warehouse.landing_views import refresh_source_view, unreadable_loads
@@ -150,6 +150,9 @@ def land_source(
     preview = _preview(newest)
     if preview is not None:
         metadata["preview"] = preview
+    if source.name == CALENDAR_SOURCE and new_loads:  # new trading days: their weeks become partitions
+        added = register_weeks(context.instance)
+        metadata["weeks_added"] = f"{added[0]} .. {added[-1]} ({len(added)})" if added else "none"
     if failed:  # the publish step reads these from the run's materialisations (serving_assets.failed_fetches)
         metadata["fetch_errors"] = dg.MetadataValue.md("\n".join(f"- {e}" for e in failed))
     version = newest.load_id + f"+{len(usable)}" if newest else "empty"

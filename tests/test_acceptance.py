@@ -209,8 +209,10 @@ def _run(job_name: str, run_config: dict, **kwargs: object) -> object:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.partitions import register_weeks
 
     with dg.DagsterInstance.ephemeral() as instance:
+        register_weeks(instance)
         return defs.resolve_job_def(job_name).execute_in_process(
             run_config=run_config, instance=instance, raise_on_error=False, **kwargs
         )

@@ -23,7 +23,7 @@ from ground.settings import REPO_ROOT, Paths
 from warehouse.local_postgres import free_port
 
 from .conftest import DEMO_AS_OF, DEMO_WEEK
-from .test_ui import LAUNCH, _graphql
+from .test_ui import LAUNCH, _graphql, weeks_listed
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prepared_dbt_manifest")]
 BIN = Path(sys.executable).parent
@@ -177,6 +177,7 @@ def _runs(port: int) -> dict[str, dict[str, Any]]:
 
 def test_webserver_and_daemon_on_postgres_run_one_writer_at_a_time(team_service: dict[str, Any]) -> None:
     port, processes = team_service["port"], team_service["processes"]
+    _wait(lambda: DEMO_WEEK in weeks_listed(port), 180, "the daemon to add the weeks", processes)
     first, second = _launch(port), _launch(port)
     runs = _runs(port)
     # the webserver only queues runs; the daemon starts them

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import dagster as dg
 import pytest
 
 from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
+from ground.time_zone import SHANGHAI
 from ingestion.registry import registry
 
 pytestmark = [
@@ -90,13 +92,45 @@ def test_dbt_models_sit_downstream_of_their_landing_sources() -> None:
     assert mart in graph.get(dg.AssetKey(["serving", "warehouse"])).parent_keys
 
 
-def test_weekly_partitions_follow_the_trading_calendar() -> None:
-    from orchestration.partitions import weekly_partitions
+def test_weekly_partitions_are_the_landed_calendars_weeks_added_by_the_sensor() -> None:
+    """A new instance has no weeks; the trading_weeks sensor adds every landed week once, in order."""
+    from orchestration.definitions import defs
+    from orchestration.partitions import WEEKS
 
-    keys = weekly_partitions().get_partition_keys()
-    assert "2023-W15" in keys and "2023-W14" in keys
-    assert "2023-W04" not in keys  # Spring Festival: no trading day
-    assert "2023-W40" not in keys  # National Day
+    sensor = defs.resolve_sensor_def("trading_weeks")
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert instance.get_dynamic_partitions(WEEKS.name) == []
+        [request] = sensor(dg.build_sensor_context(instance=instance)).dynamic_partitions_requests
+        assert request.partitions_def_name == WEEKS.name
+        keys = list(request.partition_keys)
+        assert keys == sorted(keys) and keys[0] == "2018-W01"
+        assert "2023-W15" in keys and "2023-W14" in keys
+        assert "2023-W04" not in keys  # Spring Festival: no trading day
+        assert "2023-W40" not in keys  # National Day
+        instance.add_dynamic_partitions(WEEKS.name, keys)
+        again = sensor(dg.build_sensor_context(instance=instance))
+        assert isinstance(again, dg.SkipReason) and "every week" in (again.skip_message or "")
+
+
+def test_the_friday_schedule_adds_the_weeks_it_asks_for_and_skips_a_holiday_week() -> None:
+    from orchestration.definitions import defs
+    from orchestration.partitions import WEEKS
+
+    schedule = defs.resolve_schedule_def("friday_report")
+    with dg.instance_for_test() as instance:  # a schedule context needs an instance it can reload
+        friday = datetime(2023, 4, 14, 20, tzinfo=SHANGHAI)
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=friday, repository_def=defs.get_repository_def()
+        )
+        [request] = schedule.evaluate_tick(context).run_requests
+        assert request.partition_key == "2023-W15"
+        assert instance.has_dynamic_partition(WEEKS.name, "2023-W15")
+        spring_festival = datetime(2023, 1, 27, 20, tzinfo=SHANGHAI)
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=spring_festival, repository_def=defs.get_repository_def()
+        )
+        assert "2023-W04" in (schedule.evaluate_tick(context).skip_message or "")
 
 
 def test_friday_schedule_runs_at_20_shanghai() -> None:
@@ -140,6 +174,10 @@ import orchestration.definitions
 print("\\n".join(events))
 assert orchestration.definitions.build_definitions.cache_info().currsize == 0, "defs was built at import"
 """
+AUDITED_BUILD = AUDITED_IMPORT.replace(
+    "import orchestration.definitions\n",
+    "import orchestration.definitions\norchestration.definitions.defs.resolve_job_def('weekly_build')\n",
+).replace("assert orchestration.definitions.build_definitions.cache_info().currsize == 0", "assert True")
 
 
 def _fresh_checkout(tmp_path: Path) -> tuple[dict[str, str], Path]:
@@ -172,3 +210,16 @@ def test_loading_without_a_prepared_manifest_says_how_to_prepare_it(tmp_path: Pa
     assert done.returncode != 0
     assert "ManifestNotPreparedError" in done.stderr and "run `warehouse prepare`" in done.stderr
     assert not (project / "target" / "manifest.json").exists()  # nothing parsed behind the user's back
+
+
+def test_building_the_definitions_reads_no_landed_or_demo_data(tmp_path: Path) -> None:
+    """`defs` (the prepared manifest aside) does not depend on data files: the weekly partitions are
+    the instance's dynamic partitions, not the calendar file on disk when the code location loads."""
+    env = {**os.environ, "WAREHOUSE_HOME": str(tmp_path / "home")}
+    env.pop("WAREHOUSE_POSTGRES_DSN", None)
+    watched = [str(REPO_ROOT / "data"), env["WAREHOUSE_HOME"]]
+    done = subprocess.run(
+        [sys.executable, "-c", AUDITED_BUILD, *watched], env=env, cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "", f"building the definitions read data:\n{done.stdout}"

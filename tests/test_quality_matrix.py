@@ -349,9 +349,11 @@ def run_job(selection: list[Any]) -> Any:
     import dagster as dg
 
     from orchestration.definitions import defs
+    from orchestration.partitions import register_weeks
 
     job = defs.resolve_job_def("weekly_build")
     with dg.DagsterInstance.ephemeral() as instance:
+        register_weeks(instance)
         return job.execute_in_process(
             partition_key=DEMO_WEEK,
             run_config={"resources": {"build": {"config": {"as_of": DEMO_AS_OF.isoformat(), "live": False}}}},

@@ -220,6 +220,7 @@ def test_the_inbox_lands_workbooks_and_leaves_excel_lock_files(warehouse_home: P
 
     from orchestration.asset_keys import landing_key
     from orchestration.definitions import defs
+    from orchestration.partitions import register_weeks
 
     month = (datetime.now(UTC).date().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")  # last month: fresh
     rows = [[month, *CAAM_ROWS[0][1:]]]
@@ -235,6 +236,7 @@ def test_the_inbox_lands_workbooks_and_leaves_excel_lock_files(warehouse_home: P
         evaluation = sensor(dg.build_sensor_context(instance=instance))
         [request] = evaluation.run_requests
         assert request.asset_selection == [landing_key("caam_autos")]
+        register_weeks(instance)
         assert workbook.name in request.run_key and lock.name not in request.run_key
         result = defs.resolve_job_def("weekly_build").execute_in_process(
             instance=instance,
