@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,11 +17,8 @@ def main(argv: list[str] | None = None) -> int:
     outcome = generate(args.root, args.sources or None)
     total = sum(outcome.loads.values())
     print(f"{total} loads of {len(outcome.loads)} sources written to {outcome.root} in {outcome.seconds:.1f} s")
-    size = subprocess.run(
-        ["du", "-sh", str(outcome.root.parent)], capture_output=True, text=True, check=False
-    ).stdout.strip()
-    if size:
-        print(f"du -sh: {size}")
+    size = sum(f.stat().st_size for f in outcome.root.rglob("*") if f.is_file())
+    print(f"{outcome.root}: {size / 2**20:.1f} MiB")  # the landing folder written, not its parent
     return 0
 
 
