@@ -136,7 +136,7 @@ def run_build(
     from dagster._core.utils import make_new_run_id
 
     from orchestration.dbt_project import prepare_manifest
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
     from orchestration.jobs import WEEKLY_BUILD
     from orchestration.partitions import register_weeks
     from orchestration.progress import PROGRESS, plan_stages
@@ -144,7 +144,7 @@ def run_build(
     prepare_manifest()  # the explicit step: parses only when the dbt project changed
     as_of_text = as_of.isoformat()
     previous = current_version(p)
-    job = defs.resolve_job_def(WEEKLY_BUILD)
+    job = build_definitions().resolve_job_def(WEEKLY_BUILD)  # after prepare_manifest: defs loads the manifest
     run_id = make_new_run_id()
     log = open_build_log(p, week, run_id)
     print(f"  Log: {log.path}", file=stream, flush=True)

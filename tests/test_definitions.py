@@ -12,9 +12,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from ground.settings import DBT_PROJECT_DIR, REPO_ROOT
+from ground.settings import DBT_PROJECT_DIR, REPO_ROOT, Paths
 from ground.time_zone import SHANGHAI
 from ingestion.registry import registry
+
+from .conftest import DEMO_AS_OF, DEMO_WEEK
 
 pytestmark = [
     pytest.mark.integration,
@@ -223,3 +225,15 @@ def test_building_the_definitions_reads_no_landed_or_demo_data(tmp_path: Path) -
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "", f"building the definitions read data:\n{done.stdout}"
+
+
+def test_a_build_in_a_fresh_checkout_prepares_the_manifest_itself(tmp_path: Path, minimal_landing: Paths) -> None:
+    """`make demo` / `warehouse build` on a fresh clone: no `warehouse prepare` needed first."""
+    env, project = _fresh_checkout(tmp_path)
+    env |= {"WAREHOUSE_HOME": str(minimal_landing.home), "WAREHOUSE_REPORTS": str(minimal_landing.reports)}
+    warehouse = Path(sys.executable).parent / "warehouse"
+    command = [str(warehouse), "build", "--week", DEMO_WEEK, "--as-of", DEMO_AS_OF.isoformat()]
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (project / "target" / "manifest.json").exists()
+    assert (minimal_landing.reports / DEMO_WEEK / "summary.md").exists()
