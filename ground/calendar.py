@@ -1,10 +1,10 @@
-"""The SSE trading calendar and the ISO weeks the report is built for.
+"""The report's weeks as Python sees them: ISO week ids, the ``Week`` record and looking a week up.
 
-The rules, over a given tuple of trading days (``ingestion.trading_calendar`` reads the landed
-ones): a week is an ISO week (``2023-W15``); a week with no trading day (Spring Festival,
-National Day) does not exist for the report; its report moment is its last trading day at 20:00
-Shanghai time. dbt applies the same rules in ``int_trading_days_assigned_to_weeks`` and
-``int_trading_weeks_summarized`` (``tests/test_calendar.py`` checks the two agree on the demo build).
+What makes a week (an ISO week with at least one SSE trading day; its report moment, the last
+trading day at 20:00 Shanghai time) is decided in one place, the dbt macros of
+``dbt_project/macros/trading_weeks.sql``; ``ingestion.trading_calendar`` runs them over the
+landed calendar and hands the weeks here. This module only names ISO weeks (``2023-W15``),
+validates what a user types, and says clearly why a week is not there.
 """
 
 from __future__ import annotations
@@ -12,11 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from ground.time_zone import SHANGHAI
-
-REPORT_TIME = time(20, 0)
 WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -26,27 +23,27 @@ class UnknownWeekError(ValueError):
 
 @dataclass(frozen=True)
 class Week:
+    """A week of the report, as the calendar's SQL made it (oldest trading day first)."""
+
     week_id: str
     start: date
     end: date
     trading_days: tuple[date, ...]
+    report_moment: datetime  # when the week's note is written (time-zone aware)
 
     @property
     def last_trading_day(self) -> date:
         return self.trading_days[-1]
 
-    @property
-    def report_moment(self) -> datetime:
-        """When the week's note is written: its last trading day at 20:00, Shanghai time."""
-        return datetime.combine(self.last_trading_day, REPORT_TIME, SHANGHAI)
-
 
 def week_id_of(day: date) -> str:
+    """The ISO week a date falls in, e.g. 2021-01-03 -> '2020-W53'."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
 def parse_week_id(week_id: str) -> tuple[date, date]:
+    """Monday and Sunday of an ISO week id (``UnknownWeekError`` naming what is wrong with it)."""
     match = WEEK_ID.match(week_id)
     if not match:
         raise UnknownWeekError(f"{week_id!r} is not an ISO week such as 2023-W15")
@@ -63,25 +60,18 @@ def parse_week_id(week_id: str) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def weeks(days: Sequence[date], since: date | None = None) -> list[Week]:
-    """Every ISO week with at least one trading day, oldest first."""
-    grouped: dict[str, list[date]] = {}
-    for day in days:
-        if since is None or day >= since:
-            grouped.setdefault(week_id_of(day), []).append(day)
-    result = []
-    for week_id, members in grouped.items():
-        start, end = parse_week_id(week_id)
-        result.append(Week(week_id, start, end, tuple(sorted(members))))
-    result.sort(key=lambda w: w.start)
-    return result
-
-
-def get_week(week_id: str, days: Sequence[date]) -> Week:
+def get_week(week_id: str, weeks: Sequence[Week]) -> Week:
+    """The week ``week_id`` among ``weeks`` (oldest first), or an ``UnknownWeekError`` saying why not:
+    not an ISO week, a week with no trading day (a holiday week), or outside the calendar."""
     start, end = parse_week_id(week_id)
-    members = tuple(d for d in days if start <= d <= end)
-    if not members:
-        if days and start > days[-1]:
-            raise UnknownWeekError(f"{week_id} is beyond the landed trading calendar (last day {days[-1]})")
-        raise UnknownWeekError(f"{week_id} has no SSE trading day (a holiday week), so it has no report")
-    return Week(week_id, start, end, members)
+    for week in weeks:
+        if week.week_id == week_id:
+            return week
+    if not weeks:
+        raise UnknownWeekError(f"{week_id} has no report: no SSE trading calendar is landed")
+    first, last = weeks[0].trading_days[0], weeks[-1].last_trading_day
+    if start > last:
+        raise UnknownWeekError(f"{week_id} is beyond the landed trading calendar (last day {last})")
+    if end < first:
+        raise UnknownWeekError(f"{week_id} is before the landed trading calendar (first day {first})")
+    raise UnknownWeekError(f"{week_id} has no SSE trading day (a holiday week), so it has no report")

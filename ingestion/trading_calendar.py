@@ -1,8 +1,9 @@
-"""The SSE trading days the warehouse knows: the newest landed ``tool_trade_date_hist_sina`` load.
+"""The SSE trading calendar the warehouse knows: the newest landed ``tool_trade_date_hist_sina`` load.
 
 The landing zone of the current warehouse home is read first, then the embedded demo snapshot's.
-Weeks are made from these days by ``ground.calendar`` (the same rules dbt applies in
-``int_trading_days_assigned_to_weeks``).
+Its weeks are made by the dbt project's calendar macros (``ingestion.week_rules``), the same SQL
+the calendar models ``int_trading_days_assigned_to_weeks`` and ``int_trading_weeks_summarized``
+run; they are made once per calendar file (and again when the file changes).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
-from ground.calendar import Week, get_week, weeks
+from ground.calendar import Week, get_week
 from ground.settings import DEMO_LANDING, paths
 from ingestion.landing import list_loads
+from ingestion.week_rules import weeks_of_calendar_file
 
 CALENDAR_SOURCE = "tool_trade_date_hist_sina"
 
@@ -26,26 +26,29 @@ def _calendar_file(landing: Path) -> Path | None:
 
 
 @lru_cache(maxsize=8)
-def _read_trading_days(path: Path, _mtime: float) -> tuple[date, ...]:
-    table = pq.read_table(path, columns=["trade_date"])
-    days = sorted({d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for d in table.column(0).to_pylist()})
-    return tuple(days)
+def _weeks_of(path: Path, _mtime: float) -> tuple[Week, ...]:
+    return weeks_of_calendar_file(path)
+
+
+def _landed_weeks(landing: Path | None) -> tuple[Week, ...]:
+    for root in (Path(landing) if landing else paths().landing, DEMO_LANDING):
+        path = _calendar_file(root)
+        if path is not None:
+            return _weeks_of(path, path.stat().st_mtime)
+    return ()
 
 
 def trading_days(landing: Path | None = None) -> tuple[date, ...]:
     """All SSE trading days known to the warehouse (empty when no calendar is landed anywhere)."""
-    for root in (Path(landing) if landing else paths().landing, DEMO_LANDING):
-        path = _calendar_file(root)
-        if path is not None:
-            return _read_trading_days(path, path.stat().st_mtime)
-    return ()
+    return tuple(day for week in _landed_weeks(landing) for day in week.trading_days)
 
 
 def landed_week(week_id: str, landing: Path | None = None) -> Week:
     """The week ``week_id`` on the landed calendar (``UnknownWeekError`` for a holiday or unknown week)."""
-    return get_week(week_id, trading_days(landing))
+    return get_week(week_id, _landed_weeks(landing))
 
 
 def landed_weeks(since: date | None = None, landing: Path | None = None) -> list[Week]:
-    """Every ISO week with a trading day on the landed calendar, oldest first."""
-    return weeks(trading_days(landing), since=since)
+    """Every ISO week with a trading day on the landed calendar (with one on or after ``since``), oldest first."""
+    weeks = _landed_weeks(landing)
+    return [week for week in weeks if since is None or week.last_trading_day >= since]

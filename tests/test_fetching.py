@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 import requests
 
-from ground.calendar import Week
+from ground.settings import DEMO_LANDING
 from ingestion import fetching
 from ingestion.fetching import (
     EmptyResult,
@@ -45,6 +45,7 @@ from ingestion.landing import land_frame, list_loads, read_load
 from ingestion.plans import planned_calls
 from ingestion.registry import RangeParams, Source, get_source
 from ingestion.request_gate import install as install_request_gate
+from ingestion.trading_calendar import landed_week
 
 from .conftest import REALDATA, hgjck_frame
 
@@ -743,8 +744,8 @@ def test_a_recorded_frame_is_fetched_validated_and_landed(tmp_path: Path) -> Non
 
 # ------------------------------------------------------------------------------------ call plans
 
-W15 = Week("2023-W15", date(2023, 4, 10), date(2023, 4, 16), tuple(date(2023, 4, d) for d in (10, 11, 12, 13, 14)))
-W14 = Week("2023-W14", date(2023, 4, 3), date(2023, 4, 9), tuple(date(2023, 4, d) for d in (3, 4, 6, 7)))  # 5 April
+W15 = landed_week("2023-W15", DEMO_LANDING)  # 10 to 14 April
+W14 = landed_week("2023-W14", DEMO_LANDING)  # 3, 4, 6, 7 April (5 April: Qingming)
 
 
 def test_per_date_makes_one_call_per_trading_day_of_the_week() -> None:

@@ -15,12 +15,12 @@ its macros (rebuild every incremental model in full, read everything) are also w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 
-from ground.calendar import get_week
-from ingestion.trading_calendar import trading_days
+from ingestion.trading_calendar import landed_week
 
 SETTINGS_MACROS = ("week_id", "as_of", "period_cutoff")
 PLAN_DEFAULTS = {
@@ -41,16 +41,14 @@ class RunSettings:
     period_cutoff: datetime
 
     @classmethod
-    def for_week(cls, week_id: str | None, as_of: datetime, days: tuple[date, ...] | None = None) -> RunSettings:
-        """The cut-off is min(as_of, the week's report moment: its last trading day, 20:00 Shanghai).
+    def for_week(cls, week_id: str | None, as_of: datetime, landing: Path | None = None) -> RunSettings:
+        """The cut-off is min(as_of, the week's report moment, as the calendar's SQL makes it).
 
-        ``days``: the trading calendar (default: the one landed in this warehouse).
+        ``landing``: the landing zone whose trading calendar to use (default: this warehouse's).
         """
         if as_of.tzinfo is None:
             raise ValueError(f"as_of {as_of} has no time zone")
-        cutoff = (
-            min(as_of, get_week(week_id, trading_days() if days is None else days).report_moment) if week_id else as_of
-        )
+        cutoff = min(as_of, landed_week(week_id, landing).report_moment) if week_id else as_of
         return cls(week_id=week_id, as_of=as_of, period_cutoff=cutoff)
 
 

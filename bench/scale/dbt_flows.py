@@ -77,12 +77,11 @@ def prepare(
     """Run settings and rebuild plan in the working database, as the orchestrator writes them."""
     import duckdb
 
-    from ingestion.trading_calendar import trading_days
     from warehouse.rebuild_plan import prepare_dbt_build
     from warehouse.run_settings import RunSettings
 
     started = time.monotonic()
-    settings = RunSettings.for_week(week, as_of, trading_days(landing or home / "landing"))
+    settings = RunSettings.for_week(week, as_of, landing or home / "landing")
     con = duckdb.connect(str(db or working_db(home)))
     try:
         con.execute("set TimeZone = 'UTC'")

@@ -1,5 +1,5 @@
 {{ config(materialized='table') }}
-{#- SSE trading days with their ISO week: one row per trading day -#}
+{#- SSE trading days with their ISO week: one row per trading day (the rules: macros/trading_weeks.sql) -#}
 with trade_dates as (
     select
         trade_date,
@@ -8,16 +8,8 @@ with trade_dates as (
     from {{ ref('stg_sina__trade_dates') }}
 ),
 
-dated as (
-    select
-        trade_date,
-        strftime(trade_date, '%G-W%V') as week_id,
-        cast(date_trunc('week', trade_date) as date) as week_start,
-        cast(date_trunc('week', trade_date) as date) + 6 as week_end,
-        isodow(trade_date) as iso_day_of_week,
-        loaded_at,
-        is_demo
-    from trade_dates
+days_assigned as (
+    {{ trading_days_assigned_to_weeks('trade_dates', carried_columns=['loaded_at', 'is_demo']) }}
 )
 
 select
@@ -26,10 +18,10 @@ select
     week_start,
     week_end,
     iso_day_of_week,
-    row_number() over (partition by week_id order by trade_date) as trading_day_of_week,
-    count(*) over (partition by week_id) as trading_days_in_week,
-    trade_date = max(trade_date) over (partition by week_id) as is_last_trading_day_of_week,
-    lag(trade_date) over (order by trade_date) as prev_trade_date,
+    trading_day_of_week,
+    trading_days_in_week,
+    is_last_trading_day_of_week,
+    prev_trade_date,
     loaded_at,
     is_demo
-from dated
+from days_assigned

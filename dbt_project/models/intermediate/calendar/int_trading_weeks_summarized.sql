@@ -1,10 +1,10 @@
 {{ config(materialized='table') }}
 {#-
     ISO weeks that have SSE trading days (a week without one has no row): first and last trading
-    day, the previous week that has trading days, and the week's report moment (its last trading
-    day at 20:00 Asia/Shanghai).
+    day, the previous week that has trading days, and the week's report moment. The rules are the
+    macros of macros/trading_weeks.sql; here the build's cut-off and the load metadata are added.
 -#}
-with trading_days as (
+with days_assigned as (
     select
         trade_date,
         week_id,
@@ -16,32 +16,32 @@ with trading_days as (
 ),
 
 weeks as (
+    {{ trading_weeks('days_assigned') }}
+),
+
+week_loads as (
     select
         week_id,
-        week_start,
-        week_end,
-        count(*) as trading_days,
-        min(trade_date) as first_trading_day,
-        max(trade_date) as last_trading_day,
         max(loaded_at) as loaded_at,
         bool_or(is_demo) as is_demo
-    from trading_days
-    group by week_id, week_start, week_end
+    from days_assigned
+    group by week_id
 )
 
 select
-    week_id,
-    week_start,
-    week_end,
-    isoyear(week_start) as iso_year,
-    weekofyear(week_start) as iso_week,
-    trading_days,
-    first_trading_day,
-    last_trading_day,
-    lag(week_id) over (order by week_start) as prev_week_id,
-    lag(last_trading_day) over (order by week_start) as prev_week_last_trading_day,
-    timezone('Asia/Shanghai', last_trading_day + time '20:00') as report_moment,
-    week_start <= cast(timezone('Asia/Shanghai', {{ period_cutoff() }}) as date) as is_started,
-    loaded_at,
-    is_demo
+    weeks.week_id,
+    weeks.week_start,
+    weeks.week_end,
+    weeks.iso_year,
+    weeks.iso_week,
+    weeks.trading_days,
+    weeks.first_trading_day,
+    weeks.last_trading_day,
+    weeks.prev_week_id,
+    weeks.prev_week_last_trading_day,
+    weeks.report_moment,
+    weeks.week_start <= cast(timezone('Asia/Shanghai', {{ period_cutoff() }}) as date) as is_started,
+    week_loads.loaded_at,
+    week_loads.is_demo
 from weeks
+inner join week_loads on weeks.week_id = week_loads.week_id

@@ -95,7 +95,7 @@ unioned as (
 select
     flow,
     flow_date,
-    strftime(flow_date, '%G-W%V') as week_id,
+    {{ iso_week_id('flow_date') }} as week_id,
     case when flow in ('northbound_net_buy', 'southbound_net_buy') then 'daily_series' else 'events' end as flow_kind,
     value,
     records,

@@ -52,7 +52,7 @@ northbound_daily as (
         holdings.loaded_at,
         holdings.is_demo
     from {{ ref('stg_eastmoney__northbound_holdings_daily') }} as holdings
-    inner join weeks on cast(date_trunc('week', holdings.hold_date) as date) = weeks.week_start
+    inner join weeks on {{ iso_week_start('holdings.hold_date') }} = weeks.week_start
     where holdings.net_buy_est_cny_100m is not null
 ),
 
@@ -125,7 +125,7 @@ margin_weekly_ends as (
         max(margin_detail.loaded_at) as loaded_at,
         bool_or(margin_detail.is_demo) as is_demo
     from margin_detail
-    inner join weeks on cast(date_trunc('week', margin_detail.trade_date) as date) = weeks.week_start
+    inner join weeks on {{ iso_week_start('margin_detail.trade_date') }} = weeks.week_start
     group by weeks.week_id, margin_detail.stock_code
 ),
 
@@ -134,7 +134,7 @@ margin_days as (
         weeks.week_id,
         count(distinct margin_detail.trade_date) as days_covered
     from margin_detail
-    inner join weeks on cast(date_trunc('week', margin_detail.trade_date) as date) = weeks.week_start
+    inner join weeks on {{ iso_week_start('margin_detail.trade_date') }} = weeks.week_start
     group by weeks.week_id
 ),
 
@@ -192,7 +192,7 @@ shareholder_changes as (
         changes.loaded_at,
         changes.is_demo
     from {{ ref('stg_eastmoney__shareholder_changes') }} as changes
-    inner join weeks on cast(date_trunc('week', changes.announcement_date) as date) = weeks.week_start
+    inner join weeks on {{ iso_week_start('changes.announcement_date') }} = weeks.week_start
     where changes.direction is not null
 ),
 
