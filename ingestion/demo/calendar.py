@@ -7,9 +7,10 @@ history).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
+from ground.calendar import parse_week_id, week_id_of
 from ground.sse_holidays import SSE_HOLIDAYS, span
 
 CALENDAR_START = date(2013, 1, 1)
@@ -48,21 +49,14 @@ def month_end_trading_days(start: date, end: date) -> list[date]:
     return sorted(last.values())
 
 
-def week_id(day: date) -> str:
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def week_days(wid: str) -> list[date]:
     """Trading days of an ISO week such as 2023-W15."""
-    year, week = int(wid[:4]), int(wid[6:])
-    monday = date.fromisocalendar(year, week, 1)
-    return trading_days(monday, monday + timedelta(days=6))
+    return trading_days(*parse_week_id(wid))
 
 
 def week_last_trading_days(start: date, end: date) -> list[date]:
     """The last trading day of every ISO week with trading days in [start, end]."""
     last: dict[str, date] = {}
     for d in trading_days(start, end):
-        last[week_id(d)] = d
+        last[week_id_of(d)] = d
     return sorted(last.values())
