@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ground.processes import process_alive
 from ground.settings import Paths, paths
 from ingestion.trading_calendar import landed_week
 from warehouse.build_log import describe_failure, open_build_log
@@ -218,19 +219,6 @@ def _unraisable_to(log: Any) -> Iterator[None]:
         sys.unraisablehook = previous
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie has exited; only its exit status is left
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
 def _fail_abandoned_runs(instance: Any) -> list[str]:
     """Mark earlier CLI builds of this home whose process died (SIGKILL, OOM, power loss) as failed.
 
@@ -251,7 +239,7 @@ def _fail_abandoned_runs(instance: Any) -> list[str]:
     for record in records:
         run = record.dagster_run
         pid, host = run.tags.get("warehouse/pid"), run.tags.get("warehouse/host")
-        if not pid or not pid.isdigit() or host != socket.gethostname() or _process_alive(int(pid)):
+        if not pid or not pid.isdigit() or host != socket.gethostname() or process_alive(int(pid)):
             continue
         when = "before its first step" if run.status == dg.DagsterRunStatus.NOT_STARTED else "before the run finished"
         instance.report_run_failed(

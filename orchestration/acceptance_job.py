@@ -12,8 +12,8 @@ Launch the job from the Launchpad with its run config::
 The acceptance is kept in ``quality.load_acceptances`` and observed on the source's landing
 asset (its event history shows who, why and what it overrides). The next materialisation of
 that landing asset, or the next weekly build, uses the load; its check then lists the accepted
-load in its ``accepted_loads`` metadata. The run holds the writer lock like every run that writes
-the working database.
+load in its ``accepted_loads`` metadata. The op writes under the run's writer lease, like every
+step that writes the working database (``orchestration.resources.WriterLock``).
 """
 
 import dagster as dg
@@ -41,18 +41,19 @@ class AcceptLoadConfig(dg.Config):
     description="Release a quarantined load after review; the next build (or landing materialisation) uses it.",
 )
 def release_load_op(context: dg.OpExecutionContext, config: AcceptLoadConfig, writer_lock: WriterLock) -> None:
-    try:
-        with working() as con:
-            acceptance = accept_load(
-                con,
-                config.load_id,
-                reason=config.reason,
-                by=config.accepted_by or None,
-                via=f"Dagster run {context.run.run_id}",
-            )
-    except AcceptanceError as exc:
-        raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    forget_record(paths())  # the next `warehouse build` reads the load: never skip it as unchanged
+    with writer_lock.writing(context):
+        try:
+            with working() as con:
+                acceptance = accept_load(
+                    con,
+                    config.load_id,
+                    reason=config.reason,
+                    by=config.accepted_by or None,
+                    via=f"Dagster run {context.run.run_id}",
+                )
+        except AcceptanceError as exc:
+            raise dg.Failure(description=str(exc), allow_retries=False) from exc
+        forget_record(paths())  # the next `warehouse build` reads the load: never skip it as unchanged
     context.log.info(f"Accepted: {describe_acceptance(acceptance)}")
     context.log_event(
         dg.AssetObservation(

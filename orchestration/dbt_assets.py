@@ -130,24 +130,25 @@ def build_dbt_assets(manifest_path: Path) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext, dbt: DbtCliResource, build: BuildSettings, writer_lock: WriterLock
     ) -> Iterator[Any]:
         settings = RunSettings.for_week(last_week(context), build.as_of_moment(context))
-        with working() as con:
-            plan = prepare_dbt_build(con, settings, manifest_path, full_refresh=build.full_refresh)
-        context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
-        # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
-        args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
-        invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
-        for event in invocation.stream():
-            if isinstance(event, dg.AssetObservation):
-                continue  # a test's result, once per model it reads: summarised per model below
-            yield event
-        yield from test_results(context, manifest, DBT_TARGET / "run_results.json")
-        if not invocation.is_successful():
-            failed = _failed_nodes(DBT_TARGET / "run_results.json")
-            raise dg.Failure(
-                description=f"dbt build failed: {', '.join(failed) or 'see the dbt log'}",
-                metadata={"failed_nodes": failed},
-                allow_retries=False,
-            )
+        with writer_lock.writing(context):  # the run settings, the dbt build and its run_results.json
+            with working() as con:
+                plan = prepare_dbt_build(con, settings, manifest_path, full_refresh=build.full_refresh)
+            context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
+            # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
+            args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
+            invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
+            for event in invocation.stream():
+                if isinstance(event, dg.AssetObservation):
+                    continue  # a test's result, once per model it reads: summarised per model below
+                yield event
+            yield from test_results(context, manifest, DBT_TARGET / "run_results.json")
+            if not invocation.is_successful():
+                failed = _failed_nodes(DBT_TARGET / "run_results.json")
+                raise dg.Failure(
+                    description=f"dbt build failed: {', '.join(failed) or 'see the dbt log'}",
+                    metadata={"failed_nodes": failed},
+                    allow_retries=False,
+                )
 
     return dbt_models
 

@@ -210,7 +210,7 @@ def build_section_assets(name: str, sources: list[Source], partitioned: bool) ->
         selected = [key for key in by_key if key in context.selected_asset_keys]
         checked = {check.asset_key for check in context.selected_asset_check_keys}
         problems: dict[str, str] = {}
-        with working() as con:
+        with writer_lock.writing(context), working() as con:
             for key in selected:
                 source = by_key[key]
                 try:

@@ -1,15 +1,15 @@
-"""Run-level settings and the single-writer lock."""
+"""Run-level settings, the akshare fetcher and the run's writer lease on the working database."""
 
-import fcntl
 import os
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
-from pydantic import PrivateAttr
 
 from ground.settings import paths
+from ground.writer_lease import DEFAULT_TIMEOUT_SECONDS, WriterLease, WriterLeaseTimeout
 from ingestion.fetching import default_fetcher, shutdown_workers
 from ingestion.trading_calendar import landed_week
 from orchestration.progress import PROGRESS
@@ -63,51 +63,66 @@ class AkshareFetcher(dg.ConfigurableResource):
 
 
 class WriterLock(dg.ConfigurableResource):
-    """Serialises runs that write the working database (an flock on a file beside it).
+    """The run's lease on the working database (``ground.writer_lease``), taken where writing happens.
 
-    With the in-process executor, setup and teardown bracket the whole run, so a second run waits
-    here before its first step. This lock is what serialises ``warehouse build`` (which runs
-    ``execute_in_process`` and so bypasses the run queue); for runs launched from the UI or the
+    Every step that writes the working database writes inside ``with writer_lock.writing(context):``
+    (landing and checks, the dbt build, publishing, a load acceptance); steps that only read (the
+    report, the PostgreSQL publish from the serving files) do not request this resource. The first
+    such block of a run waits while another run holds the lease, then takes it for the rest of the
+    run: no other run writes between two writing steps of this one, so what its publish step
+    publishes is what its own landing and dbt steps built. Each block also holds an flock, so two
+    steps never write at once. A lease is free again when its run has ended according to the
+    Dagster instance, or when the process that ran it is gone (a killed ``warehouse build``).
+
+    The lease records the process that runs the run: the pid of the run's ``RUN_START`` event, i.e.
+    the ``warehouse build`` process or the run worker (with the code location's in-process executor
+    that is also the step's process; a multiprocess executor's step subprocess records its parent,
+    which outlives it for the whole run). This lease is what serialises ``warehouse build`` (which
+    runs ``execute_in_process`` and so bypasses the run queue); for runs launched from the UI or the
     schedule, Dagster's run queue also limits runs tagged ``warehouse/writer`` to one
-    (``dagster.yaml``). dbt-duckdb's connect retries are the last backstop. The kernel releases
-    the flock when the process dies, so a killed build never leaves it held.
+    (``dagster.yaml``). dbt-duckdb's connect retries are the last backstop.
     """
 
-    timeout_seconds: float = 1800.0
-    _handle: Any = PrivateAttr(default=None)
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        lock_path = paths().working_db.parent / ".writer.lock"
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(lock_path, "a+")  # noqa: SIM115 (held for the run; "a+", not "w": keeps the holder's pid)
-        deadline = time.monotonic() + self.timeout_seconds
-        waiting = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not waiting:
-                    waiting = True
-                    handle.seek(0)
-                    holder = handle.read().strip() or "?"
-                    message = f"waiting for another build (pid {holder}) to release {lock_path}"
-                    context.log.info(message)
-                    PROGRESS.notice(f"  … {message}")  # on the terminal of a CLI build
-                if time.monotonic() > deadline:
-                    handle.close()
-                    raise TimeoutError(
-                        f"another build holds {lock_path} for more than {self.timeout_seconds:.0f} s"
-                    ) from None
-                time.sleep(0.5)
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._handle = handle
+    @contextmanager
+    def writing(self, context: dg.OpExecutionContext) -> Iterator[None]:
+        """Write the working database inside this block, as this run (waiting for another run's lease)."""
+        lease = WriterLease(paths().working_db, timeout_seconds=self.timeout_seconds)
+        instance = context.instance
 
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._handle is not None:
-            fcntl.flock(self._handle, fcntl.LOCK_UN)
-            self._handle.close()
-            self._handle = None
+        def notify(message: str) -> None:
+            context.log.info(message)
+            PROGRESS.notice(f"  … {message}")  # on the terminal of a CLI build
+
+        try:
+            with lease.writing(
+                context.run_id,
+                run_is_running=lambda run_id: run_is_running(instance, run_id),
+                pid=run_process(context),
+                notify=notify,
+            ) as holder:
+                context.log.info(f"writing {lease.database} as {holder.describe()}")
+                yield
+        except WriterLeaseTimeout as exc:
+            holder = exc.holder
+            raise dg.Failure(
+                description=str(exc),
+                metadata={"holder_run_id": holder.run_id, "holder_pid": holder.pid} if holder else {},
+                allow_retries=False,  # a retry would wait as long again
+            ) from exc
+
+
+def run_is_running(instance: dg.DagsterInstance, run_id: str) -> bool | None:
+    """Whether ``run_id`` is still going according to ``instance`` (None: the instance has no such run)."""
+    record = instance.get_run_record_by_id(run_id)
+    return None if record is None else not record.dagster_run.is_finished
+
+
+def run_process(context: dg.OpExecutionContext) -> int:
+    """The pid of the process that runs this run: the one that emitted its ``RUN_START`` event."""
+    records = context.instance.get_records_for_run(
+        context.run_id, of_type=dg.DagsterEventType.RUN_START, limit=1
+    ).records
+    event = records[0].event_log_entry.dagster_event if records else None
+    return (event.pid if event is not None else None) or os.getpid()

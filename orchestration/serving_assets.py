@@ -36,7 +36,8 @@ def build_serving_assets(mart_keys: list[dg.AssetKey]) -> list[dg.AssetsDefiniti
                     "the serving database keeps its last good version",
                     metadata={"failed_sources": names},
                 )
-        version = publish(week=weeks[-1] if weeks else None, as_of=build.as_of_moment(context).isoformat())
+        with writer_lock.writing(context):  # what this run's landing and dbt steps built, no other run's
+            version = publish(week=weeks[-1] if weeks else None, as_of=build.as_of_moment(context).isoformat())
         marts = (version.record or {}).get("marts", {})
         return dg.MaterializeResult(
             metadata={
