@@ -146,7 +146,7 @@ class WriterLease:
                 if time.monotonic() > deadline:
                     raise WriterLeaseTimeout(
                         f"{holder.describe() if holder else 'another step'} has held the writer lease on "
-                        f"{self.database} for more than {self.timeout_seconds:.0f} s; if that run is stuck, "
+                        f"{self.database} for more than {self.timeout_seconds:g} s; if that run is stuck, "
                         f"stop it (or, if it is gone, mark it failed in the Dagster UI) and run again",
                         holder,
                     )
