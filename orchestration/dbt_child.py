@@ -1,7 +1,8 @@
 """``warehouse-dbt``: the dbt command line, bound to the process that started it.
 
 dagster-dbt runs dbt as a child process. If only the build process dies (SIGKILL, OOM killer),
-a plain dbt child would keep writing the working database without the build's writer lock.
+a plain dbt child would keep writing the working database with no live run owning its writer
+lease (the next run takes a dead process's lease over).
 This launcher asks Linux to send it SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
 which survives ``exec``) and then replaces itself with dbt, so dbt never outlives the build or
 the Dagster run worker that started it. Elsewhere it simply runs dbt.

@@ -170,7 +170,7 @@ class ProgressHandler(logging.Handler):
         self._record(text)
 
     def notice(self, text: str) -> None:
-        """A line for the person at the terminal from outside a step (e.g. waiting for the writer lock)."""
+        """A line for the person at the terminal besides the stage lines (e.g. waiting for another run's writer lease)."""
         self._say(text)
 
     def _record(self, text: str) -> None:

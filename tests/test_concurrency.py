@@ -11,23 +11,28 @@ import pytest
 
 from ground.database import serving
 from ground.settings import Paths
+from ground.writer_lease import WriterLease
 from warehouse.publish import current_version, verify, verify_parquet
 
 from .test_publish_support import Reader, build_output, publish_synthetic, start_build, wait_for
 
 pytestmark = pytest.mark.slow
 
-STEP_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}
+STEP_ENDS = {"STEP_SUCCESS", "STEP_FAILURE"}
 
 
-def _step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float]:
-    """From the first step's start to the last step's end: the time a run used the working database."""
-    times = [
-        record.timestamp
-        for record in instance.all_logs(run_id)
-        if record.dagster_event is not None and record.dagster_event.event_type_value in STEP_EVENTS
+def _writing_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float]:
+    """From the first write (a step inside ``writer_lock.writing``, which logs "writing <db> as run …")
+    to the end of the last writing step: the time a run owned the working database."""
+    records = instance.all_logs(run_id)
+    writes = {r.step_key: r.timestamp for r in reversed(records) if r.user_message.startswith("writing ")}
+    ends = [
+        r.timestamp
+        for r in records
+        if r.dagster_event is not None and r.dagster_event.event_type_value in STEP_ENDS and r.step_key in writes
     ]
-    return min(times), max(times)
+    assert len(writes) >= 3, f"run {run_id} wrote in {sorted(writes)} only"  # landing, dbt, serving
+    return min(writes.values()), max(ends)
 
 
 def test_two_builds_serialise_while_a_reader_sees_whole_versions(minimal_landing: Paths, tmp_path: Path) -> None:
@@ -37,12 +42,13 @@ def test_two_builds_serialise_while_a_reader_sees_whole_versions(minimal_landing
     builds = []
     try:
         builds.append(start_build(p, tmp_path / "first"))
-        lock = p.working_db.parent / ".writer.lock"
+        lease = WriterLease(p.working_db)
         wait_for(
-            lambda: (lock.exists() and lock.read_text().strip() == str(builds[0].pid)) or builds[0].poll() is not None,
+            lambda: getattr(lease.holder(), "pid", None) == builds[0].pid or builds[0].poll() is not None,
             300,
-            what="the first build to take the writer lock",
+            what="the first build to take the writer lease",
         )
+        first_run = getattr(lease.holder(), "run_id", "?")
         builds.append(start_build(p, tmp_path / "second"))  # e.g. a scheduled build while a manual one runs
         codes = [build.wait(timeout=900) for build in builds]
     finally:
@@ -53,13 +59,14 @@ def test_two_builds_serialise_while_a_reader_sees_whole_versions(minimal_landing
 
     outputs = [build_output(tmp_path / name) for name in ("first", "second")]
     assert codes == [0, 0], "\n\n".join(outputs)
-    assert "waiting for another build" in outputs[1]  # the second build waited for the lock, and said so
+    # the second build waited for the first run's lease (kept between its steps), and said so
+    assert f"waiting for run {first_run} (pid {builds[0].pid}) to finish writing {p.working_db}" in outputs[1]
 
     instance = dg.DagsterInstance.from_config(str(p.dagster_home))
     runs = instance.get_runs(filters=dg.RunsFilter(tags={"warehouse/cli": "build"}))
     assert sorted(run.status.value for run in runs) == ["SUCCESS", "SUCCESS"]
-    first, second = sorted(_step_window(instance, run.run_id) for run in runs)
-    assert first[1] <= second[0], f"the two runs' steps overlapped in the working database: {first} {second}"
+    first, second = sorted(_writing_window(instance, run.run_id) for run in runs)
+    assert first[1] <= second[0], f"the two runs' writing steps interleaved: {first} {second}"
 
     assert current_version(p).number == 3
     with serving() as con:
