@@ -128,18 +128,21 @@ class WriterLease:
         ``pid``: the process that runs the run (default: this one); a step running in a child
         process of the run's process passes the parent's, which lives as long as the run.
         ``notify`` gets a line when the block starts waiting for a holder and one when it takes
-        over the lease of a run whose process died. Raises ``WriterLeaseTimeout`` (naming the holder) after ``timeout_seconds``.
+        over the lease of a run whose process died. Raises ``WriterLeaseTimeout`` (naming the
+        holder) after ``timeout_seconds``.
         """
         pid = pid or os.getpid()
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.timeout_seconds
+        announced = False
         waited_for: Holder | None = None
         with open(self.lock_path, "a") as lock:
             while True:
                 holder, free = self._try_take(lock, run_id, pid, run_is_running)
                 if free is not None:
                     break
-                if waited_for is None or holder != waited_for:
+                if not announced or holder != waited_for:  # once per holder, not once per poll
+                    announced = True
                     waited_for = holder
                     shown = holder or Holder(run_id="?", pid=0, host=socket.gethostname(), since="?")
                     notify(f"waiting for run {shown.run_id} (pid {shown.pid}) to finish writing {self.database}")
