@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import sys
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -214,15 +215,28 @@ def accept(load_id: str, reason: str, by: str | None) -> None:
 
     from expectations.acceptance import AcceptanceError, accept_load, describe_acceptance
     from ground.database import working
+    from ground.writer_lease import WriterLease, WriterLeaseTimeout
     from warehouse.fingerprint import forget_record
 
     if not paths().working_db.exists():
         raise click.ClickException("no load has been checked yet: run `warehouse build` first")
+    lease = WriterLease(paths().working_db, timeout_seconds=ACCEPT_WAIT_SECONDS)
     try:
-        with working(retry_seconds=ACCEPT_WAIT_SECONDS) as con:
+        # as a run of its own: it waits for a build that holds the working database (between its
+        # steps too), so the build's publish never mixes its own checks with this acceptance
+        with (
+            lease.writing(
+                f"warehouse-accept-{uuid.uuid4().hex[:12]}",
+                run_is_running=lambda run_id: None,  # a build's run is not ours to ask: its process is
+                notify=lambda message: click.echo(f"  … {message}", err=True),
+            ),
+            working(retry_seconds=ACCEPT_WAIT_SECONDS) as con,
+        ):
             acceptance = accept_load(con, load_id, reason=reason, by=by)
     except AcceptanceError as exc:
         raise click.ClickException(str(exc)) from exc
+    except WriterLeaseTimeout as exc:
+        raise click.ClickException(f"{exc}; try again when the build has finished") from exc
     except duckdb.IOException as exc:
         raise click.ClickException(
             f"the working database is busy (a build is running) for more than {ACCEPT_WAIT_SECONDS:.0f} s; "

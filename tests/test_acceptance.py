@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,6 +32,7 @@ from warehouse.fingerprint import RECORD
 from warehouse.landing_views import refresh_source_view
 
 from .test_quality_adapter import MONTHS, check, good_hgjck, land
+from .test_writer_lease import holder_process
 
 pytestmark = [
     pytest.mark.integration,
@@ -195,6 +197,33 @@ def test_warehouse_accept_and_sources(con: duckdb.DuckDBPyConnection, warehouse_
         "upstream keeps 3 months",
     )
     assert shown["overrides"][0]["check"] == "row_count_vs_previous_load"
+
+
+def test_warehouse_accept_waits_for_a_build_that_holds_the_working_database(
+    con: duckdb.DuckDBPyConnection, warehouse_home: Paths
+) -> None:
+    """A build between two of its steps (not writing, the database file unlocked) still owns the
+    working database: the acceptance is written after that build has ended, not in the middle of it."""
+    _, short = blocked_short_load(con)
+    con.close()
+    result: dict[str, object] = {}
+    with holder_process(warehouse_home.working_db, "build-run", where="between") as build:
+        accepting = threading.Thread(
+            target=lambda: result.update(
+                done=CliRunner().invoke(main, ["accept", short.load_id, "--reason", "reviewed", "--by", "bob"])
+            )
+        )
+        accepting.start()
+        accepting.join(timeout=3)
+        assert accepting.is_alive(), "the acceptance did not wait for the build"
+        with duckdb.connect(str(warehouse_home.working_db), read_only=True) as reader:
+            assert acceptance_history(reader) == []  # nothing written while the build runs
+    build.wait(timeout=30)  # the build ends
+    accepting.join(timeout=60)
+    done = result["done"]
+    assert done.exit_code == 0, done.output  # type: ignore[attr-defined]
+    assert f"waiting for run build-run (pid {build.pid})" in done.output  # type: ignore[attr-defined]
+    assert "accepted by bob" in done.output  # type: ignore[attr-defined]
 
 
 def test_accept_without_any_check_yet_says_so(warehouse_home: Paths) -> None:
