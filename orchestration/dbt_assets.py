@@ -22,7 +22,7 @@ from dagster_dbt.asset_utils import DAGSTER_DBT_SELECT_METADATA_KEY, build_dbt_s
 
 from ground.database import working
 from ground.settings import DBT_PROJECT_DIR
-from orchestration.dbt_project import DBT_TARGET, WarehouseTranslator, dbt_executable
+from orchestration.dbt_project import WarehouseTranslator, build_target, dbt_executable
 from orchestration.partitions import last_week, weekly_partitions
 from orchestration.resources import BuildSettings, WriterLock
 from warehouse.rebuild_plan import prepare_dbt_build
@@ -134,16 +134,17 @@ def build_dbt_assets(manifest_path: Path) -> dg.AssetsDefinition:
             with working() as con:
                 plan = prepare_dbt_build(con, settings, manifest_path, full_refresh=build.full_refresh)
             context.log.info(f"run settings: {settings}\nrebuild plan:\n{plan.describe()}")
-            # one writer at a time, so one fixed target folder: dbt reuses its partial-parse state
+            # the home's own target folder (one writer at a time): dbt reuses its partial-parse state
+            target = build_target()
             args = ["build", "--full-refresh"] if build.full_refresh else ["build"]
-            invocation = dbt.cli(args, context=context, target_path=DBT_TARGET, raise_on_error=False)
+            invocation = dbt.cli(args, context=context, target_path=target, raise_on_error=False)
             for event in invocation.stream():
                 if isinstance(event, dg.AssetObservation):
                     continue  # a test's result, once per model it reads: summarised per model below
                 yield event
-            yield from test_results(context, manifest, DBT_TARGET / "run_results.json")
+            yield from test_results(context, manifest, target / "run_results.json")
             if not invocation.is_successful():
-                failed = _failed_nodes(DBT_TARGET / "run_results.json")
+                failed = _failed_nodes(target / "run_results.json")
                 raise dg.Failure(
                     description=f"dbt build failed: {', '.join(failed) or 'see the dbt log'}",
                     metadata={"failed_nodes": failed},

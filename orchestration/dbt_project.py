@@ -3,9 +3,9 @@
 ``prepare_manifest`` (``warehouse prepare``, ``make prepare``; ``warehouse build`` and ``warehouse
 demo`` run it first) rebuilds ``dbt_project/target/manifest.json`` with ``dbt parse`` only when a
 file of the dbt project changed since it was written (a fingerprint of paths, sizes and
-modification times). The parse runs in the builds' own target folder (``target/build``), so the
-first build after it finds dbt's partial-parse state ready; the manifest is then copied where
-Dagster reads it.
+modification times). The parse runs in the builds' own target folder (``build_target()``, beside
+the working database of the current warehouse home), so the first build after it finds dbt's
+partial-parse state ready; the manifest is then copied where Dagster reads it.
 
 Loading the code location never parses, except under ``dagster dev`` (dagster-dbt's
 ``prepare_if_dev`` rule): ``prepared_manifest`` returns the manifest when it is current and
@@ -30,10 +30,20 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtP
 from ground.settings import DBT_PROJECT_DIR, paths
 
 TARGET_DIR = DBT_PROJECT_DIR / "target"
-DBT_TARGET = TARGET_DIR / "build"  # where every dbt build of the orchestrator runs (one writer at a time)
 MANIFEST = TARGET_DIR / "manifest.json"
 FINGERPRINT = TARGET_DIR / ".fingerprint"
 LAYERS = ("staging", "intermediate", "marts")
+
+
+def build_target() -> Path:
+    """dbt's target folder for the builds of the current warehouse home: ``<home>/working/dbt``.
+
+    One per working database, whose writer lease lets one build at a time use it, so builds of two
+    homes never share ``run_results.json``; and dbt's partial-parse state holds from one build to
+    the next (it is void when the profile's ``WAREHOUSE_DUCKDB`` changes: a folder shared by two
+    homes would be parsed in full each time the home changed).
+    """
+    return paths().working_db.parent / "dbt"
 
 
 def _fingerprint() -> str:
@@ -104,6 +114,7 @@ def prepare_manifest(force: bool = False) -> Path:
 
 
 def _parse(current: str) -> Path:
+    target = build_target()
     subprocess.run(
         [
             dbt_executable(),
@@ -114,14 +125,14 @@ def _parse(current: str) -> Path:
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
             "--target-path",
-            str(DBT_TARGET),
+            str(target),
         ],
         check=True,
         env=dbt_env(),
         cwd=DBT_PROJECT_DIR,
     )
     copy = MANIFEST.with_name(f"manifest.json.{os.getpid()}.tmp")
-    shutil.copyfile(DBT_TARGET / "manifest.json", copy)
+    shutil.copyfile(target / "manifest.json", copy)
     os.replace(copy, MANIFEST)  # whole, for a code location loading it right now
     FINGERPRINT.write_text(current)
     return MANIFEST
