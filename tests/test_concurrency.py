@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from ground.settings import Paths
 from ground.writer_lease import WriterLease
 from warehouse.publish import current_version, verify, verify_parquet
 
-from .test_publish_support import Reader, build_output, publish_synthetic, start_build, wait_for
+from .test_publish_support import Reader, build_env, build_output, publish_synthetic, start_build, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +81,26 @@ def test_two_builds_serialise_while_a_reader_sees_whole_versions(minimal_landing
     assert report["versions"] == [1, 2, 3], report
     assert report["held_ok"] and report["held_version"] == 1  # opened before both publishes, still fine
     assert report["reads"] > 100 and report["parquet_reads"] > 30, report
+
+
+def test_builds_of_two_warehouse_homes_run_at_once(minimal_landing: Paths, tmp_path: Path) -> None:
+    """Two homes on one checkout (say the demo and a live one): each has its own working database,
+    lease and dbt target folder, so their builds neither wait for nor disturb each other."""
+    other = Paths(home=tmp_path / "other", reports=tmp_path / "other-reports")
+    shutil.copytree(minimal_landing.landing, other.landing)
+    other.ensure()
+    homes = [minimal_landing, other]
+    builds = [start_build(p, tmp_path / f"build{i}", env=build_env(p)) for i, p in enumerate(homes)]
+    try:
+        codes = [build.wait(timeout=900) for build in builds]
+    finally:
+        for build in builds:
+            if build.poll() is None:
+                os.killpg(build.pid, signal.SIGKILL)
+    outputs = [build_output(tmp_path / f"build{i}") for i in range(2)]
+    assert codes == [0, 0], "\n\n".join(outputs)
+    for p, output in zip(homes, outputs, strict=True):
+        assert "waiting for run" not in output
+        results = json.loads((p.working_db.parent / "dbt" / "run_results.json").read_text())
+        assert not {r["status"] for r in results["results"]} & {"error", "fail", "skipped"}
+        assert (p.reports / "2023-W15" / "summary.md").exists()
