@@ -52,13 +52,15 @@ class Warehouse:
             dbt_command(self.project, self.target, None, "parse"), label="dbt", env=dbt_env(self.home), log=log
         ).ok, log.read_text()[-3000:]
 
-    def build(self, week: str, as_of) -> dict:
+    def build(self, week: str, as_of, ok: bool = True, full_refresh: bool | None = None) -> dict:
+        """Build for a week (``ok``: dbt must succeed, else fail); ``full_refresh`` overrides the warehouse's."""
         from bench.measure import run
         from bench.scale.dbt_flows import SELECT, dbt_command, dbt_env, prepare, refresh_views
 
+        full_refresh = self.full_refresh if full_refresh is None else full_refresh
         refresh_views(self.home, as_of)
-        plan = prepare(self.home, week, as_of, self.target / "manifest.json", full_refresh=self.full_refresh)
-        extra = ("--full-refresh",) if self.full_refresh else ()
+        plan = prepare(self.home, week, as_of, self.target / "manifest.json", full_refresh=full_refresh)
+        extra = ("--full-refresh",) if full_refresh else ()
         log = self.home / "dbt.log"
         result = run(
             dbt_command(self.project, self.target, SELECT, extra=extra),
@@ -66,18 +68,27 @@ class Warehouse:
             env=dbt_env(self.home),
             log=log,
         )
-        assert result.ok, log.read_text()[-4000:]
+        assert result.ok == ok, log.read_text()[-4000:]
         plan["parse"] = parse_kind(self.target)
         self.plans.append(plan)
         return plan
 
     def rows(self, table: str) -> pd.DataFrame:
-        con = duckdb.connect(str(self.home / "working" / "warehouse.duckdb"), read_only=True)
+        frame = self.query(f"select * from {table}")
+        return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+    def query(self, sql: str, read_only: bool = True) -> pd.DataFrame:
+        con = duckdb.connect(str(self.home / "working" / "warehouse.duckdb"), read_only=read_only)
         try:
-            frame = con.execute(f"select * from {table}").df()
+            result = con.execute(sql)
+            return result.df() if result.description else pd.DataFrame()
         finally:
             con.close()
-        return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+    def results(self) -> dict[str, dict]:
+        """The last dbt invocation's results (run_results.json) by unique id."""
+        results = json.loads((self.target / "run_results.json").read_text())["results"]
+        return {r["unique_id"]: r for r in results}
 
 
 def assert_same(incremental: Warehouse, full: Warehouse, step: str) -> None:
@@ -181,3 +192,100 @@ def test_incremental_builds_equal_a_full_refresh(landing: Path, tmp_path: Path) 
     plan = step("nothing changed", newest)
     assert weeks_rebuilt(plan) == [] and weeks_rebuilt(plan, "mart_fund_flows_by_industry_weekly") == []
     assert plan["reads"]["stock_hsgt_hold_stock_em"] == 0, json.dumps(incremental.plans, default=str)
+
+
+def tests_of(warehouse: Warehouse) -> dict[str, list[str]]:
+    """The data tests of each incremental model (unique ids, from the parsed manifest), by model name."""
+    manifest = json.loads((warehouse.target / "manifest.json").read_text())
+    found: dict[str, list[str]] = {table.split(".")[-1]: [] for table in MODELS}
+    for uid, node in manifest["nodes"].items():
+        model = (node.get("attached_node") or "").split(".")[-1]
+        if node["resource_type"] == "test" and model in found:
+            found[model].append(uid)
+    return found
+
+
+def test_tests_of_incremental_models_test_the_weeks_a_build_rebuilt(landing: Path, tmp_path: Path) -> None:
+    """A new week's data tests read the weeks it rebuilt; a bad row there fails the build; a full refresh tests all."""
+    from bench.demo import snapshot_project
+
+    u = Universe(SPEC)
+    weeks = u.weeks()
+    project = snapshot_project(tmp_path)
+    warehouse = Warehouse(tmp_path, landing, project, full_refresh=False)
+    warehouse.parse()
+    tests = tests_of(warehouse)
+    assert all(len(uids) >= 2 for uids in tests.values()), tests
+    tables = {table.split(".")[-1]: table for table in MODELS}
+    mart = "mart_fund_flows_by_industry_weekly"
+    unique = next(uid for uid in tests[mart] if ".unique_combination_of_columns_" in uid)
+
+    def week_ids(model: str, where: str = "true") -> list[str]:
+        sql = f"select distinct week_id from {tables[model]} where {where} order by week_id"
+        return list(warehouse.query(sql).week_id)
+
+    def duplicated(where: str = "true") -> int:
+        """Groups of the industry mart's key with more than one row (what its unique test counts)."""
+        sql = (
+            f"select count(*) as n from (select week_id from {tables[mart]} where {where} "
+            "group by week_id, flow, industry_code having count(*) > 1)"
+        )
+        return int(warehouse.query(sql).n[0])
+
+    def scope(model: str) -> str:
+        return f"build.rebuilds_week('{model}', week_id)"
+
+    # the first build is a full one: its tests carry the scope, and the scope is every week
+    first = weeks[-4]
+    warehouse.build(first, as_of_for(u, first))
+    results = warehouse.results()
+    for model, uids in tests.items():
+        for uid in uids:
+            assert results[uid]["status"] == "pass", (uid, results[uid]["message"])
+            assert scope(model) in results[uid]["compiled_code"], results[uid]["compiled_code"]
+        assert week_ids(model, scope(model)) == week_ids(model), model
+
+    # a row of an old week changes outside dbt: the next week's build does not rebuild that week,
+    # so its tests do not read it (the rows of weeks not rebuilt were tested when they were built)
+    oldest = week_ids(mart)[0]
+    warehouse.query(
+        f"insert into {tables[mart]} select * from {tables[mart]} where week_id = '{oldest}' limit 1", read_only=False
+    )
+    plan = warehouse.build(weeks[-3], as_of_for(u, weeks[-3]))
+    rebuilt = weeks_rebuilt(plan, mart)
+    assert rebuilt and oldest not in rebuilt, rebuilt
+    results = warehouse.results()
+    for model, uids in tests.items():
+        in_scope = week_ids(model, scope(model))
+        assert in_scope == [w for w in week_ids(model) if w in weeks_rebuilt(plan, model)], (model, in_scope)
+        for uid in uids:
+            assert results[uid]["status"] == "pass", (uid, results[uid]["message"])
+            assert scope(model) in results[uid]["compiled_code"], results[uid]["compiled_code"]
+
+    # a model that writes every row twice, in the weeks the next build rebuilds: its test fails the
+    # build and counts the rebuilt weeks' duplicates, not the old week's (the plan comes from the
+    # manifest parsed before the change, so it rebuilds by week)
+    path = project / "models" / "marts" / "fund_flows" / f"{mart}.sql"
+    config, _, body = path.read_text(encoding="utf-8").partition("\n) }}\n")
+    assert body, f"no config block in {path}"
+    twice = f"select * from (\n{body}\n) as once\nunion all\nselect * from (\n{body}\n) as again\n"
+    path.write_text(f"{config}\n) }}}}\n{twice}", encoding="utf-8")
+    plan = warehouse.build(weeks[-2], as_of_for(u, weeks[-2]), ok=False)
+    rebuilt = weeks_rebuilt(plan, mart)
+    assert rebuilt and oldest not in rebuilt, rebuilt
+    result = warehouse.results()[unique]
+    assert result["status"] == "fail" and scope(mart) in result["compiled_code"], result
+    in_rebuilt = duplicated(f"week_id in ({', '.join(repr(w) for w in rebuilt)})")
+    assert in_rebuilt > 0 and result["failures"] == in_rebuilt == duplicated() - 1, (result["failures"], in_rebuilt)
+
+    # --full-refresh rebuilds every week and tests every week: no scope, every group counted
+    warehouse.build(weeks[-2], as_of_for(u, weeks[-2]), ok=False, full_refresh=True)
+    results = warehouse.results()
+    assert all(scope(model) not in results[uid]["compiled_code"] for model, uids in tests.items() for uid in uids)
+    assert results[unique]["status"] == "fail"
+    assert (
+        results[unique]["failures"]
+        == duplicated()
+        == len(warehouse.query(f"select distinct week_id, flow, industry_code from {tables[mart]}"))
+    )
+    assert len(week_ids(mart)) > len(rebuilt)
