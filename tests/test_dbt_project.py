@@ -168,3 +168,16 @@ def test_sqlfluff_config_uses_duckdb_and_lower_case() -> None:
     assert re.search(r"^dialect = duckdb$", config, re.M)
     assert re.search(r"^templater = dbt$", config, re.M)
     assert "capitalisation_policy = lower" in config
+
+
+def test_tests_of_incremental_models_test_the_rebuilt_weeks(manifest) -> None:
+    """A data test of a replace_weeks model reads the weeks the build rebuilt (where "__rebuilt_weeks__",
+    macros/tested_weeks.sql), and only such tests use the placeholder (on another model it fails at run time)."""
+    by_week = {
+        name for name, n in models(manifest).items() if n["config"].get("incremental_strategy") == "replace_weeks"
+    }
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    scoped = {n["name"] for n in tests if "__rebuilt_weeks__" in (n["config"].get("where") or "")}
+    of_models = {n["name"] for n in tests if (n.get("attached_node") or "").split(".")[-1] in by_week}
+    assert len(by_week) >= 3 and len(of_models) >= 7, (by_week, of_models)
+    assert scoped == of_models, {"not scoped": sorted(of_models - scoped), "not by week": sorted(scoped - of_models)}
