@@ -181,3 +181,43 @@ def test_tests_of_incremental_models_test_the_rebuilt_weeks(manifest) -> None:
     of_models = {n["name"] for n in tests if (n.get("attached_node") or "").split(".")[-1] in by_week}
     assert len(by_week) >= 3 and len(of_models) >= 7, (by_week, of_models)
     assert scoped == of_models, {"not scoped": sorted(of_models - scoped), "not by week": sorted(scoped - of_models)}
+
+
+@pytest.mark.parametrize(
+    ("yml", "old", "new", "select", "message"),
+    [
+        (  # a view has no rebuilt weeks
+            "intermediate/fund_flows/_fund_flows__models.yml",
+            "            columns: [flow, flow_date]\n",
+            '            columns: [flow, flow_date]\n          config:\n            where: "__rebuilt_weeks__"\n',
+            "int_fund_flows_daily_unioned",
+            "int_fund_flows_daily_unioned is not one",
+        ),
+        (  # a relation the mart is not built from: its change would not rebuild the mart's weeks
+            "marts/fund_flows/_fund_flows__models.yml",
+            "                to: ref('shenwan_industries')\n                field: industry_code\n",
+            "                to: ref('mart_etf_flows_weekly')\n                field: etf_group\n",
+            "mart_fund_flows_by_industry_weekly",
+            "also reads model.warehouse.mart_etf_flows_weekly, which mart_fund_flows_by_industry_weekly is not built from",
+        ),
+    ],
+)
+def test_a_test_scoped_to_rebuilt_weeks_that_cannot_be_fails_to_compile(
+    tmp_path: Path, yml: str, old: str, new: str, select: str, message: str
+) -> None:
+    import shutil
+
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs", ".user.yml"))
+    path = project / "models" / yml
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} not once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    env = {**os.environ, "WAREHOUSE_DUCKDB": str(tmp_path / "w.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    result = subprocess.run(
+        [DBT, "compile", "--project-dir", str(project), "--profiles-dir", str(project),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+         "--select", f"{select},resource_type:test"],
+        env=env, cwd=project, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode != 0 and message in result.stdout, result.stdout[-3000:]

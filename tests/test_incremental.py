@@ -194,7 +194,7 @@ def test_incremental_builds_equal_a_full_refresh(landing: Path, tmp_path: Path) 
     assert plan["reads"]["stock_hsgt_hold_stock_em"] == 0, json.dumps(incremental.plans, default=str)
 
 
-def tests_of(warehouse: Warehouse) -> dict[str, list[str]]:
+def data_tests_of(warehouse: Warehouse) -> dict[str, list[str]]:
     """The data tests of each incremental model (unique ids, from the parsed manifest), by model name."""
     manifest = json.loads((warehouse.target / "manifest.json").read_text())
     found: dict[str, list[str]] = {table.split(".")[-1]: [] for table in MODELS}
@@ -214,7 +214,7 @@ def test_tests_of_incremental_models_test_the_weeks_a_build_rebuilt(landing: Pat
     project = snapshot_project(tmp_path)
     warehouse = Warehouse(tmp_path, landing, project, full_refresh=False)
     warehouse.parse()
-    tests = tests_of(warehouse)
+    tests = data_tests_of(warehouse)
     assert all(len(uids) >= 2 for uids in tests.values()), tests
     tables = {table.split(".")[-1]: table for table in MODELS}
     mart = "mart_fund_flows_by_industry_weekly"
