@@ -20,7 +20,8 @@ class BuildSettings(dg.ConfigurableResource):
 
     ``as_of`` (ISO 8601 with offset): only loads available by then are read, and only periods
     published by then; empty = the moment the run starts. ``live``: landing assets call akshare
-    (with deadlines, retries and throttling) before building; otherwise they use landed data only.
+    (with deadlines, retries and throttling) before building, and the run reads what it fetched
+    (its periods are still cut at the as-of); otherwise they use landed data only.
     ``full_refresh``: rebuild the incremental dbt models from scratch (``dbt build --full-refresh``)
     instead of the weeks their plan names.
     """
@@ -30,16 +31,23 @@ class BuildSettings(dg.ConfigurableResource):
     full_refresh: bool = False
 
     def as_of_moment(self, context: dg.OpExecutionContext | dg.AssetCheckExecutionContext) -> datetime:
-        """The configured as-of moment, else the moment the run was created (same for every step)."""
+        """The moment whose loads the step reads: the configured as-of, else the moment the run was
+        created (the same for every step).
+
+        A live run also reads what it fetched: a fetched load is available from its fetch, after
+        the run started (and after the Friday schedule's 20:00), so for a live run the moment is the
+        later of that and now. Its periods are still cut at min(as-of, the week's report moment)
+        (``reference_moment``), and the writer lease keeps other runs' loads out between its steps.
+        """
         if self.as_of:
             moment = datetime.fromisoformat(self.as_of)
             if moment.tzinfo is None:
                 raise ValueError(f"as_of {self.as_of!r} needs a UTC offset, e.g. 2023-04-14T20:00+08:00")
-            return moment
-        record = context.instance.get_run_record_by_id(context.run.run_id)
-        if record is not None and record.create_timestamp is not None:
-            return record.create_timestamp.astimezone(UTC)
-        return datetime.now(UTC)
+        else:
+            record = context.instance.get_run_record_by_id(context.run.run_id)
+            created = record.create_timestamp if record is not None else None
+            moment = created.astimezone(UTC) if created is not None else datetime.now(UTC)
+        return max(moment, datetime.now(UTC)) if self.live else moment
 
     def reference_moment(
         self, context: dg.OpExecutionContext | dg.AssetCheckExecutionContext, week_id: str | None

@@ -21,7 +21,7 @@ import socket
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +147,21 @@ class LiveBuild:
     outside: list[str]
 
 
+def run_on_the_simulated_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loads fetched by the build are stamped with the simulated world's time, the Friday evening
+    the schedule runs (from 20:00 on, as the build goes), not with today's date: the upstream serves
+    2023, and a load fetched years after its latest period is rightly stale to the freshness checks."""
+    from ingestion import landing
+
+    start, started = datetime.fromisoformat(FRIDAY_REPORT).astimezone(UTC), time.monotonic()
+    stamp = landing._utc
+
+    def simulated(moment: datetime | None) -> datetime:
+        return stamp(moment) if moment is not None else start + timedelta(seconds=time.monotonic() - started)
+
+    monkeypatch.setattr(landing, "_utc", simulated)
+
+
 @pytest.fixture(scope="module")
 def live_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBuild]:
     """`warehouse build --week 2023-W15 --live` in a fresh home, over the simulated upstream."""
@@ -169,7 +184,8 @@ def live_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveBuild]:
             history = install_history(p.landing, THURSDAY_NIGHT)
             calls = record_fetches(monkeypatch)
             outside = OutsideConnections(monkeypatch)
-            started_at, started = datetime.now(SHANGHAI), time.monotonic()
+            run_on_the_simulated_clock(monkeypatch)
+            started_at, started = datetime.fromisoformat(FRIDAY_REPORT), time.monotonic()  # the simulated clock's
             result = CliRunner().invoke(main, ["build", "--week", DEMO_WEEK, "--live", "--as-of", FRIDAY_REPORT])
             seconds = time.monotonic() - started
             fetching = sum(call.seconds for call in calls)
@@ -270,15 +286,6 @@ def test_every_source_passes_its_blocking_check(live_build: LiveBuild) -> None:
         assert not row["quarantined_loads"], (row["source"], row["quarantined_loads"])
 
 
-LIVE_LOADS_UNSEEN = pytest.mark.xfail(
-    strict=True,
-    reason="a live build reads only loads available by its as-of moment, and a load it fetches is available "
-    "from its fetch (after that moment: the schedule's 20:00, or run_build's start without --as-of), so the "
-    "week is checked and built without what the build fetched",
-)
-
-
-@LIVE_LOADS_UNSEEN
 def test_the_loads_the_live_build_fetched_pass_their_checks(live_build: LiveBuild) -> None:
     fresh = {
         ld.load_id: ld.source
@@ -293,7 +300,6 @@ def test_the_loads_the_live_build_fetched_pass_their_checks(live_build: LiveBuil
     assert not failed, f"loads fetched by the live build and quarantined: {failed}"
 
 
-@LIVE_LOADS_UNSEEN
 def test_the_published_week_is_built_from_what_the_live_build_fetched(live_build: LiveBuild) -> None:
     from ground.database import serving
 
